@@ -1,0 +1,128 @@
+import { Command, Option } from 'commander';
+import { KEY_TYPES } from '../core/ca/types.js';
+import { UsageError, reportFailure } from './output.js';
+import { serveCommand } from './commands/serve.js';
+import { initCommand } from './commands/init.js';
+import { customerCreateCommand, customerSetCommand } from './commands/customer.js';
+import { userCreateCommand, apiKeyCreateCommand } from './commands/user.js';
+import { caShowCommand } from './commands/ca.js';
+
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const processIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+const dataOption = () => new Option('--data <dir>', 'data directory (env CERTGRID_DATA_DIR, default ./data)');
+const configOption = () => new Option('--config <file>', 'JSON config file (env CERTGRID_CONFIG)');
+
+/** Builds the `certgrid` command. Scripts depend on this shape: extend it, never bend it. */
+export function buildProgram(io: Io = processIo): Command {
+  const program = new Command('certgrid')
+    .description('certgrid: certificate inventory (CertView API) and certificate authority (Grid API)')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description(
+      'start the HTTP server; initialises the data directory, CA and a first customer on first run',
+    )
+    .option('--host <host>', 'address to bind (env CERTGRID_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (env CERTGRID_PORT, default 8080)')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => serveCommand(opts, io));
+
+  program
+    .command('init')
+    .description('create the data directory and the CA hierarchy (root + issuing intermediate)')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .addOption(new Option('--key-type <type>', 'CA key type').choices([...KEY_TYPES]).default('p256'))
+    .option('--json', 'print JSON')
+    .action((opts) => initCommand(opts, io));
+
+  const customer = program.command('customer').description('manage customers (Grid API accounts)');
+  customer
+    .command('create')
+    .description('create a customer and print its API key once')
+    .requiredOption('--name <customer_name>', 'customer name (the Grid customer_name)')
+    .option('--json', 'print {"customer_name":…,"api_key":…}')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => customerCreateCommand(opts, io));
+  customer
+    .command('set')
+    .description("change a customer's approval settings")
+    .requiredOption('--name <customer_name>', 'customer name')
+    .addOption(
+      new Option('--api-approvals <on|off>', 'allow approving and rejecting through the API').choices([
+        'on',
+        'off',
+      ]),
+    )
+    .addOption(
+      new Option('--self-approval <on|off>', 'allow requesters to approve their own requests').choices([
+        'on',
+        'off',
+      ]),
+    )
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => customerSetCommand(opts, io));
+
+  const user = program.command('user').description('manage users');
+  user
+    .command('create')
+    .description('create a user of a customer')
+    .requiredOption('--customer <customer_name>', 'customer the user belongs to')
+    .requiredOption('--username <username>', 'login name')
+    .requiredOption('--password <password>', 'password (at least 8 characters)')
+    .requiredOption('--role <role>', 'Super User | Manager | PKI Admin | Approver | Reader')
+    .option('--full-name <name>', 'display name')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => userCreateCommand(opts, io));
+
+  const apikey = program.command('apikey').description('manage API keys');
+  apikey
+    .command('create')
+    .description('create an API key for a user and print it once')
+    .requiredOption('--customer <customer_name>', 'customer')
+    .requiredOption('--username <username>', 'user the key acts as')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => apiKeyCreateCommand(opts, io));
+
+  const ca = program.command('ca').description('certificate authority');
+  ca.command('show')
+    .description('show the CA hierarchy')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => caShowCommand(opts, io));
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit status. */
+export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      // help and version exit 0; usage errors were already printed by commander
+      return e.exitCode ?? 64;
+    }
+    return reportFailure(err instanceof UsageError ? err : err, io.err);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Every failure the core reports carries a stable code from this closed union.
+ * The core knows nothing of HTTP or wire formats: each API surface maps these codes
+ * to its own status, error code and envelope in one table (see docs/compatibility.md).
+ */
+export type ErrorCode =
+  // certificate signing requests
+  | 'CSR_UNPARSEABLE'
+  | 'CSR_BAD_SIGNATURE'
+  | 'CSR_KEY_TOO_WEAK'
+  | 'CSR_KEY_SIZE_UNSUPPORTED'
+  | 'CSR_KEY_TYPE_DSA'
+  | 'CSR_KEY_TYPE_UNSUPPORTED'
+  | 'CSR_KEY_KNOWN_WEAK'
+  // input
+  | 'MISSING_ARGUMENT'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_CHARS'
+  | 'INVALID_FORMAT'
+  | 'SERIAL_OR_ORDER_ID_REQUIRED'
+  | 'WEAK_SIGNATURE_HASH'
+  // lookups and state
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'REQUEST_NOT_PENDING'
+  | 'ACTION_NOT_ALLOWED'
+  | 'CERT_REVOKED'
+  | 'CERT_NOT_ISSUED'
+  // auth
+  | 'AUTH_FAILED'
+  // issuance
+  | 'LINT_FAILED'
+  | 'CA_NOT_INITIALISED'
+  | 'CA_KEY_UNAVAILABLE'
+  | 'INTERNAL';
+
+export interface CertgridErrorDetails {
+  /** The request parameter or entity field the error is about, in the caller's vocabulary. */
+  readonly field?: string;
+  /** Extra machine-readable data (lint names, limits ...). Never secrets. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export class CertgridError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  readonly data: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, details: CertgridErrorDetails = {}) {
+    super(message);
+    this.name = 'CertgridError';
+    this.code = code;
+    this.field = details.field;
+    this.data = details.data;
+  }
+
+  static is(e: unknown, code?: ErrorCode): e is CertgridError {
+    return e instanceof CertgridError && (code === undefined || e.code === code);
+  }
+}
+
+/** Shorthand for the most common input errors, so call sites stay one line. */
+export const missing = (field: string): CertgridError =>
+  new CertgridError('MISSING_ARGUMENT', `${field} is a required parameter.`, { field });
+
+export const invalid = (field: string, why: string): CertgridError =>
+  new CertgridError('INVALID_ARGUMENT', `${field}: ${why}`, { field });
+
+export const notFound = (field: string): CertgridError =>
+  new CertgridError('NOT_FOUND', `The ${field} specified was not found in your account.`, { field });

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/index.js';
+import { createCertgrid, type Certgrid } from './compose.js';
+import { openStore, type Store } from './store/db.js';
+import { buildApp } from './server/app.js';
+
+/** Opens the configured store: PostgreSQL when DATABASE_URL says so, else SQLite under the data dir. */
+export async function openConfiguredStore(config: Config): Promise<Store> {
+  if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return openStore({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: join(config.dataDir, 'certgrid.db'),
+  });
+}
+
+export interface Running {
+  readonly app: FastifyInstance;
+  readonly certgrid: Certgrid;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The composition root: config → store → core → app → listen. */
+export async function startServer(config: Config, certgrid: Certgrid, store: Store): Promise<Running> {
+  const app = await buildApp({
+    grid: certgrid.grid,
+    pki: certgrid.pki,
+    logger: { level: config.logLevel },
+  });
+  const url = await app.listen({ host: config.host, port: config.port });
+  // CRLs are regenerated well before nextUpdate even when nothing is revoked (RFC 5280 §5.1.2.5).
+  const refresh = setInterval(
+    () => {
+      certgrid.ca.refreshDueCrls().catch((err: unknown) => app.log.error({ err }, 'CRL refresh failed'));
+    },
+    5 * 60 * 1000,
+  );
+  refresh.unref();
+  return {
+    app,
+    certgrid,
+    url,
+    async close() {
+      clearInterval(refresh);
+      await app.close();
+      await certgrid.close();
+      await store.close();
+    },
+  };
+}
+
+export { createCertgrid };

@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://… ; when absent, SQLite at sqlitePath. */
+  readonly databaseUrl?: string | undefined;
+  /** File path, or ':memory:'. */
+  readonly sqlitePath?: string | undefined;
+  /** PostgreSQL schema to use (created if missing); tests use one each. */
+  readonly pgSchema?: string | undefined;
+  /** Run pending migrations (default true). */
+  readonly migrate?: boolean;
+  readonly poolSize?: number;
+}
+
+// int8 columns (epoch ms, ids) come back from pg as strings by default; every value we store fits in 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens the store and brings its schema up to date (forward-only migrations). */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  let db: Kysely<Database>;
+  let dialect: Dialect;
+  if (opts.databaseUrl) {
+    dialect = 'postgres';
+    const schema = opts.pgSchema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new TypeError('invalid schema name');
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    if (schema) {
+      const c = await pool.connect();
+      try {
+        await c.query(`create schema if not exists ${schema}`);
+      } finally {
+        c.release();
+      }
+    }
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    dialect = 'sqlite';
+    const path = opts.sqlitePath ?? ':memory:';
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const file = new SqliteDatabase(path);
+    // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes in WAL mode.
+    file.pragma('journal_mode = WAL');
+    file.pragma('synchronous = NORMAL');
+    file.pragma('foreign_keys = ON');
+    file.pragma('busy_timeout = 5000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  }
+  if (opts.migrate !== false) await migrateToLatest(db);
+  return { db, dialect, close: () => db.destroy() };
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    const why = error instanceof Error ? error.message : failed ? failed.migrationName : String(error);
+    throw new Error(`database migration failed: ${why}`);
+  }
+}
+
+/** Drops a test schema on PostgreSQL. */
+export async function dropPgSchema(databaseUrl: string, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new TypeError('invalid schema name');
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }),
+  });
+  try {
+    await sql.raw(`drop schema if exists ${schema} cascade`).execute(db);
+  } finally {
+    await db.destroy();
+  }
+}

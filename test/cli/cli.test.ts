@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type Io } from '../../src/cli/program.js';
+
+function capture(): Io & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(s: string) {
+      io.stdout += s;
+    },
+    err(s: string) {
+      io.stderr += s;
+    },
+  };
+  return io;
+}
+
+async function cli(...argv: string[]) {
+  const io = capture();
+  const status = await runCli(argv, io);
+  return { status, out: io.stdout, err: io.stderr };
+}
+
+describe('certgrid CLI', () => {
+  let data: string;
+  beforeAll(() => {
+    data = mkdtempSync(join(tmpdir(), 'certgrid-cli-'));
+  });
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+  it('init creates the CA once and is idempotent', async () => {
+    const first = await cli('init', '--data', data, '--key-type', 'p384', '--json');
+    expect(first.status).toBe(0);
+    const j = JSON.parse(first.out) as { created: boolean; cas: { role: string; keyType: string }[] };
+    expect(j.created).toBe(true);
+    expect(j.cas.map((c) => c.keyType)).toEqual(['p384', 'p384']);
+    const again = await cli('init', '--data', data);
+    expect(again.status).toBe(0);
+    expect(again.out).toMatch(/already initialised/);
+  });
+
+  it('ca show prints the hierarchy as text and JSON', async () => {
+    const text = await cli('ca', 'show', '--data', data);
+    expect(text.status).toBe(0);
+    expect(text.out).toMatch(/root \(root\)/);
+    expect(text.out).toMatch(/intermediate \(issuing-1\)/);
+    const json = await cli('ca', 'show', '--data', data, '--json');
+    const parsed = JSON.parse(json.out) as { cas: { certhash: string; pem: string }[] };
+    expect(parsed.cas).toHaveLength(2);
+    expect(parsed.cas[0]!.certhash).toMatch(/^[0-9a-f]{64}$/);
+    expect(parsed.cas[0]!.pem).toMatch(/BEGIN CERTIFICATE/);
+  });
+
+  it('customer create prints the name and a key once, --json as the issue specifies', async () => {
+    const r = await cli('customer', 'create', '--name', 'acme', '--json', '--data', data);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.out) as Record<string, string>;
+    expect(Object.keys(j)).toEqual(['customer_name', 'api_key']);
+    expect(j.customer_name).toBe('acme');
+    expect(j.api_key!.length).toBeGreaterThanOrEqual(32);
+    const text = await cli('customer', 'create', '--name', 'globex', '--data', data);
+    expect(text.out).toMatch(/^customer_name: globex\napi_key: +\S+\n$/);
+  });
+
+  it('a duplicate customer fails with one line and a non-zero status', async () => {
+    const r = await cli('customer', 'create', '--name', 'acme', '--data', data);
+    expect(r.status).toBe(73);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^certgrid: /);
+  });
+
+  it('user create and apikey create', async () => {
+    const u = await cli(
+      'user',
+      'create',
+      '--customer',
+      'acme',
+      '--username',
+      'alice',
+      '--password',
+      'correct horse',
+      '--role',
+      'PKI Admin',
+      '--json',
+      '--data',
+      data,
+    );
+    expect(u.status).toBe(0);
+    expect(JSON.parse(u.out)).toMatchObject({ customer_name: 'acme', username: 'alice', role: 'PKI Admin' });
+    const k = await cli(
+      'apikey',
+      'create',
+      '--customer',
+      'acme',
+      '--username',
+      'alice',
+      '--json',
+      '--data',
+      data,
+    );
+    expect(k.status).toBe(0);
+    expect((JSON.parse(k.out) as { api_key: string }).api_key.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('rejects a bad role, a short password and an unknown customer with one-line reasons', async () => {
+    const role = await cli(
+      'user',
+      'create',
+      '--customer',
+      'acme',
+      '--username',
+      'bob',
+      '--password',
+      'long enough',
+      '--role',
+      'Emperor',
+      '--data',
+      data,
+    );
+    expect(role.status).not.toBe(0);
+    expect(role.err).toMatch(/role/i);
+    const pw = await cli(
+      'user',
+      'create',
+      '--customer',
+      'acme',
+      '--username',
+      'bob',
+      '--password',
+      'short',
+      '--role',
+      'Reader',
+      '--data',
+      data,
+    );
+    expect(pw.status).not.toBe(0);
+    expect(pw.err).toMatch(/password/i);
+    const cust = await cli('apikey', 'create', '--customer', 'nobody', '--username', 'x', '--data', data);
+    expect(cust.status).toBe(66);
+  });
+
+  it('customer set changes approval settings and needs something to change', async () => {
+    const r = await cli('customer', 'set', '--name', 'acme', '--api-approvals', 'off', '--data', data);
+    expect(r.status).toBe(0);
+    const none = await cli('customer', 'set', '--name', 'acme', '--data', data);
+    expect(none.status).toBe(64);
+  });
+
+  it('every command has --help, and a missing option is a usage error', async () => {
+    for (const cmd of [
+      ['serve'],
+      ['init'],
+      ['customer', 'create'],
+      ['user', 'create'],
+      ['ca', 'show'],
+      ['apikey', 'create'],
+    ]) {
+      const r = await cli(...cmd, '--help');
+      expect(r.status).toBe(0);
+      expect(r.out).toMatch(/Usage: certgrid/);
+    }
+    const r = await cli('customer', 'create', '--data', data);
+    expect(r.status).not.toBe(0);
+    expect(r.err).toMatch(/--name/);
+  });
+
+  it('an invalid key type is refused before anything is created', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'certgrid-cli-kt-'));
+    const r = await cli('init', '--data', d, '--key-type', 'dsa1024');
+    expect(r.status).not.toBe(0);
+    expect(r.err).toMatch(/key-type/);
+    rmSync(d, { recursive: true, force: true });
+  });
+});
