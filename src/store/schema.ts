@@ -4,6 +4,7 @@ import type { Generated } from 'kysely';
  * Table types for Kysely. Conventions, the same on SQLite and PostgreSQL:
  * times are epoch milliseconds (bigint columns read back as numbers), booleans are 0/1 integers,
  * lists are JSON text, binary is BLOB/bytea (Buffer). Every tenant row carries account_id.
+ * Columns with a database default are Generated<> so inserts may omit them.
  */
 export interface Database {
   accounts: AccountsTable;
@@ -21,9 +22,9 @@ export interface AccountsTable {
   /** The Grid `customer_name`. */
   name: string;
   /** Whether requests may be approved or rejected through the API (`api_request_action_unavailable` otherwise). */
-  api_approvals: number;
+  api_approvals: Generated<number>;
   /** Whether a requester may approve their own request. */
-  self_approval: number;
+  self_approval: Generated<number>;
   created_at: number;
 }
 
@@ -62,7 +63,7 @@ export interface CasTable {
   subject: string;
   not_before: number;
   not_after: number;
-  active: number;
+  active: Generated<number>;
   created_at: number;
 }
 
@@ -82,21 +83,21 @@ export interface CertRequestsTable {
   /** pending | approved | rejected */
   status: string;
   requester_user_id: number;
-  comments: string;
+  comments: Generated<string>;
   created_at: number;
   decided_at: number | null;
   decided_by_user_id: number | null;
   decision_comments: string | null;
   // issue requests
-  product: string;
-  common_name: string;
-  service_name: string;
+  product: Generated<string>;
+  common_name: Generated<string>;
+  service_name: Generated<string>;
   /** JSON array of DNS names. */
-  sans: string;
-  server_type: number;
-  org_unit: string;
-  validity_years: number;
-  signature_hash: string;
+  sans: Generated<string>;
+  server_type: Generated<number>;
+  org_unit: Generated<string>;
+  validity_years: Generated<number>;
+  signature_hash: Generated<string>;
   csr_der: Buffer | null;
   /** For revoke requests: the order to revoke. For approved issue requests: the order created. */
   order_id: number | null;
@@ -114,13 +115,13 @@ export interface OrdersTable {
   serial_hex: string;
   certhash: string;
   cert_der: Buffer;
-  common_name: string;
-  sans: string;
-  server_type: number;
-  org_unit: string;
-  validity_years: number;
-  full_name: string;
-  email: string;
+  common_name: Generated<string>;
+  sans: Generated<string>;
+  server_type: Generated<number>;
+  org_unit: Generated<string>;
+  validity_years: Generated<number>;
+  full_name: Generated<string>;
+  email: Generated<string>;
   not_before: number;
   not_after: number;
   revoked_at: number | null;
@@ -133,13 +134,13 @@ export interface AuditEventsTable {
   id: Generated<number>;
   account_id: number | null;
   user_id: number | null;
-  user_name: string;
-  ip_address: string;
-  ip_country: string;
+  user_name: Generated<string>;
+  ip_address: Generated<string>;
+  ip_country: Generated<string>;
   /** successful | failed */
   status: string;
   event: string;
-  message: string;
+  message: Generated<string>;
   /** api | ui */
   origin: string;
   created_at: number;
