@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -33,6 +33,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export async function openStore(opts: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let dialect: Dialect;
+  let migrationSchema: string | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const schema = opts.pgSchema;
@@ -52,24 +53,55 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       }
     }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // Kysely looks for its migration tables in every schema unless told which: name ours, or a neighbour's
+    // tables (another tenant database, a parallel test) would be taken for ours.
+    const cur = await sql<{ s: string }>`select current_schema() as s`.execute(db);
+    migrationSchema = cur.rows[0]?.s ?? 'public';
   } else {
     dialect = 'sqlite';
     const path = opts.sqlitePath ?? ':memory:';
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const file = new SqliteDatabase(path);
+    // The file holds encrypted CA keys and API key hashes: owner only. SQLite gives its -wal/-shm the same mode.
+    if (path !== ':memory:') chmodSync(path, 0o600);
     // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes in WAL mode.
     file.pragma('journal_mode = WAL');
     file.pragma('synchronous = NORMAL');
     file.pragma('foreign_keys = ON');
     file.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
   }
-  if (opts.migrate !== false) await migrateToLatest(db);
+  if (opts.migrate !== false) await migrateToLatest(db, migrationSchema);
   return { db, dialect, close: () => db.destroy() };
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * Kysely prepares every query afresh; preparing was 6% of an issuance profile. Statements are reused by SQL text.
+ * Safe because Kysely's SQLite driver runs each statement to completion synchronously on its one connection.
+ */
+function withStatementCache(file: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => file.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt === undefined) {
+        stmt = file.prepare(sqlText);
+        // QQL and filters make many distinct texts: bound the cache rather than grow without limit.
+        if (cache.size >= 2000) cache.clear();
+        cache.set(sqlText, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {

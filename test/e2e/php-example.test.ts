@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { openStore } from '../../src/store/db.js';
 import { startServer, type Running } from '../../src/main.js';
 import { requireTool } from '../helpers/tools.js';
 
+// The server runs in this process: the client must not block the event loop (async execFile, not execFileSync).
+const run = promisify(execFile);
 const phpReady = requireTool('php', ['-r', 'exit(function_exists("curl_init") ? 0 : 1);']);
 
 describe.skipIf(!phpReady)('the Grid spec PHP example (section 6) against a real server', () => {
@@ -32,7 +35,7 @@ describe.skipIf(!phpReady)('the Grid spec PHP example (section 6) against a real
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('gets success and a request id with php-cli and php-curl', () => {
+  it('gets success and a request id with php-cli and php-curl', async () => {
     const csrFile = join(dir, 'worldcup.csr');
     execFileSync(
       'openssl',
@@ -51,7 +54,7 @@ describe.skipIf(!phpReady)('the Grid spec PHP example (section 6) against a real
       ],
       { stdio: 'ignore' },
     );
-    const out = execFileSync(
+    const { stdout: out } = await run(
       'php',
       [join(import.meta.dirname, '../fixtures/php/grid-request-host-cert.php')],
       {
@@ -69,9 +72,9 @@ describe.skipIf(!phpReady)('the Grid spec PHP example (section 6) against a real
     expect(out).toMatch(/\[request_id\] => \d+/);
   });
 
-  it('the same script with a wrong key gets failure, not a crash', () => {
+  it('the same script with a wrong key gets failure, not a crash', async () => {
     writeFileSync(join(dir, 'bad.csr'), 'not a csr');
-    const out = execFileSync(
+    const { stdout: out } = await run(
       'php',
       [join(import.meta.dirname, '../fixtures/php/grid-request-host-cert.php')],
       {

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { m001Initial } from './001-initial.js';
+import { m002RevokeRequests } from './002-revoke-requests.js';
 
 /** Forward-only: migrations are never edited once released, only appended. */
 export const migrations: Record<string, Migration> = {
   '001-initial': m001Initial,
+  '002-revoke-requests': m002RevokeRequests,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,129 @@
+import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fmt, runLoad, type LoadResult } from './lib/load.js';
+import { hasCommand, makeCsrPool } from './lib/openssl.js';
+import type { ServerReady } from './issuance-server.js';
+
+/** Grid full names are letters, spaces and . ' - only. */
+const NAMES = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Claude Shannon', 'Radia Perlman', "Dennis O'Brien"];
+
+interface Options {
+  keyTypes: string[];
+  concurrencies: number[];
+  durationMs: number;
+}
+
+function parseArgs(args: string[]): Options {
+  const get = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  return {
+    keyTypes: (get('--key-types') ?? 'p256,rsa2048').split(','),
+    concurrencies: (get('--concurrency') ?? '1,8,32,64').split(',').map(Number),
+    durationMs: Number(get('--seconds') ?? 5) * 1000,
+  };
+}
+
+/**
+ * grid_request_email_cert throughput end to end (HTTP, auth, CSR checks, signing, order + audit stored),
+ * beside the raw node:crypto sign rate of the same CA key and, where installed, cfssl serve.
+ */
+export async function runIssuanceBench(args: string[]): Promise<void> {
+  const opts = parseArgs(args);
+  const work = mkdtempSync(join(tmpdir(), 'certgrid-bench-'));
+  try {
+    console.log(`issuance benchmark: ${opts.durationMs / 1000}s per point, concurrency ${opts.concurrencies.join(',')}`);
+    const csrs = makeCsrPool(work, 32);
+    for (const keyType of opts.keyTypes) {
+      const { child, ready } = await startCertgrid(work, keyType);
+      try {
+        console.log(`\n== CA key ${keyType}: raw node:crypto sign rate ${fmt(ready.rawSignPerSecond)}/s (one core, same key)`);
+        const results: LoadResult[] = [];
+        for (const c of opts.concurrencies) {
+          const r = await runLoad({
+            url: `${ready.url}/enterprise/api/?action=grid_request_email_cert`,
+            concurrency: c,
+            durationMs: opts.durationMs,
+            contentType: 'application/x-www-form-urlencoded',
+            body: (i) =>
+              new URLSearchParams({
+                customer_name: ready.customerName,
+                customer_api_key: ready.apiKey,
+                full_name: NAMES[i % NAMES.length]!,
+                email: `user${i}@example.com`,
+                csr: csrs[i % csrs.length]!,
+              }).toString(),
+            ok: (status, text) => status === 200 && text.includes('"result":"success"'),
+          });
+          results.push(r);
+          console.log(
+            `certgrid c=${String(c).padStart(3)}  ${fmt(r.perSecond).padStart(6)} certs/s  p50 ${fmt(r.p50ms, 2)} ms  p99 ${fmt(r.p99ms, 2)} ms  failures ${r.failures}  ratio to raw sign ${fmt((100 * r.perSecond) / ready.rawSignPerSecond, 1)}%`,
+          );
+        }
+        const best = results.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+        console.log(`certgrid best: ${fmt(best.perSecond)} certs/s at c=${best.concurrency}; ${fmt((100 * best.perSecond) / ready.rawSignPerSecond, 1)}% of raw sign`);
+        if (hasCommand('cfssl')) await compareCfssl(work, keyType, csrs, opts, best);
+        else console.log('cfssl: not installed (apt-get install golang-cfssl) — comparison skipped');
+      } finally {
+        child.kill('SIGTERM');
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function startCertgrid(work: string, keyType: string): Promise<{ child: ChildProcess; ready: ServerReady }> {
+  const child = fork(join(import.meta.dirname, 'issuance-server.js'), [join(work, `data-${keyType}`), keyType], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<ServerReady>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as ServerReady));
+    child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
+  });
+  return { child, ready };
+}
+
+const OPENSSL_KEY: Record<string, string[]> = {
+  p256: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+  p384: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+  rsa2048: ['-newkey', 'rsa:2048'],
+  rsa3072: ['-newkey', 'rsa:3072'],
+  rsa4096: ['-newkey', 'rsa:4096'],
+  ed25519: ['-newkey', 'ed25519'],
+};
+
+/** cfssl serve with a throwaway CA of the same key type, no database: the peer's best case. */
+async function compareCfssl(work: string, keyType: string, csrs: string[], opts: Options, best: LoadResult) {
+  const keyArgs = OPENSSL_KEY[keyType];
+  if (keyArgs === undefined) return;
+  const dir = join(work, `cfssl-${keyType}`);
+  execFileSync('mkdir', ['-p', dir]);
+  execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-days', '30', '-subj', '/CN=cfssl bench CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem')], { stdio: 'ignore' });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ signing: { default: { expiry: '8760h', usages: ['digital signature', 'client auth', 'email protection'] } } }));
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const cfssl = spawn('cfssl', ['serve', '-address', '127.0.0.1', '-port', String(port), '-ca', join(dir, 'ca.pem'), '-ca-key', join(dir, 'ca.key'), '-config', join(dir, 'config.json'), '-loglevel', '5'], { stdio: 'ignore' });
+  try {
+    await sleep(1500);
+    const sample = await runLoad({
+      url: `http://127.0.0.1:${port}/api/v1/cfssl/sign`,
+      concurrency: best.concurrency,
+      durationMs: opts.durationMs,
+      contentType: 'application/json',
+      body: (i) => JSON.stringify({ certificate_request: csrs[i % csrs.length], hosts: [`user${i}@example.com`] }),
+      ok: (status, text) => status === 200 && text.includes('"success":true'),
+    });
+    console.log(
+      `cfssl   c=${String(sample.concurrency).padStart(3)}  ${fmt(sample.perSecond).padStart(6)} certs/s  p50 ${fmt(sample.p50ms, 2)} ms  p99 ${fmt(sample.p99ms, 2)} ms  failures ${sample.failures} (no database)`,
+    );
+    console.log(`certgrid/cfssl: ${fmt(best.perSecond / sample.perSecond, 2)}x`);
+  } finally {
+    cfssl.kill('SIGTERM');
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The composition root shared by main.ts, the CLI and tests: config + store → core services.
+ * Wiring only; no policy lives here.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from './config/index.js';
+import { createAccounts, type Accounts } from './core/accounts/index.js';
+import { createAuditLog, type AuditLog } from './core/audit/index.js';
+import { createCertificateAuthority, type CertificateAuthority } from './core/ca/authority.js';
+import { createWeakKeyChecker } from './core/ca/csr/index.js';
+import { writeSecretFile } from './core/ca/index.js';
+import type { PkiPublisher } from './core/ca/publisher.js';
+import {
+  silentLogger,
+  systemClock,
+  systemRandom,
+  type Clock,
+  type Logger,
+  type Random,
+} from './core/deps.js';
+import { createGridService } from './core/grid/index.js';
+import type { GridService } from './core/grid/types.js';
+import type { Store } from './store/db.js';
+import { createRepositories } from './store/repos/index.js';
+
+export interface Certgrid {
+  readonly accounts: Accounts;
+  readonly audit: AuditLog;
+  readonly ca: CertificateAuthority;
+  readonly grid: GridService;
+  /** The CA as the /crl, /ocsp and /ca endpoints see it. */
+  readonly pki: PkiPublisher;
+  /** Releases what the core holds; the store stays open (its opener closes it). */
+  close(): Promise<void>;
+}
+
+export interface CreateCertgridOptions {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock?: Clock | undefined;
+  readonly random?: Random | undefined;
+  readonly logger?: Logger | undefined;
+  /** Overrides config.ca.passphrase and the passphrase file (tests). */
+  readonly passphrase?: string | undefined;
+}
+
+/** Name of the generated passphrase file under the data directory. */
+export const PASSPHRASE_FILE = 'ca-passphrase';
+
+/**
+ * The passphrase protecting the CA keys: config.ca.passphrase when set, else the contents of
+ * `<dataDir>/ca-passphrase`, created on first use with 32 random bytes (base64url) and mode 0600.
+ * Keeping it beside the database only protects against leaks of the database alone (a backup, a
+ * PostgreSQL replica); set CERTGRID_CA_PASSPHRASE to keep the two apart.
+ */
+export async function resolveCaPassphrase(config: Config, random: Random = systemRandom): Promise<string> {
+  if (config.ca.passphrase !== undefined) return config.ca.passphrase;
+  const path = join(config.dataDir, PASSPHRASE_FILE);
+  try {
+    const existing = (await readFile(path, 'utf8')).trim();
+    if (existing !== '') return existing;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const passphrase = random.bytes(32).toString('base64url');
+  await writeSecretFile(path, `${passphrase}\n`);
+  return passphrase;
+}
+
+export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certgrid> {
+  const { config, store } = opts;
+  const clock = opts.clock ?? systemClock;
+  const random = opts.random ?? systemRandom;
+  const logger = opts.logger ?? silentLogger;
+  const repos = createRepositories(store.db, store.dialect);
+  const passphrase = opts.passphrase ?? (await resolveCaPassphrase(config, random));
+  // Blocklists are read once, here, synchronously (DESIGN: build the checker in the composition root).
+  const weakKeys = createWeakKeyChecker({ debianBlocklists: config.ca.weakKeyBlocklists });
+
+  const accounts = createAccounts({ repo: repos.accounts, clock, random });
+  const audit = createAuditLog({ repo: repos.audit, clock });
+  const ca = createCertificateAuthority({
+    repo: repos.ca,
+    clock,
+    random,
+    urls: { baseUrl: config.publicUrl },
+    passphrase,
+    crlRefreshHours: config.ca.crlRefreshHours,
+  });
+  const grid = createGridService({
+    repo: repos.grid,
+    ca,
+    accounts,
+    audit,
+    clock,
+    weakKeys,
+    config: config.grid,
+  });
+  logger.info({ store: store.dialect }, 'certgrid core ready');
+  return {
+    accounts,
+    audit,
+    ca,
+    grid,
+    pki: ca,
+    close: () => Promise.resolve(),
+  };
+}

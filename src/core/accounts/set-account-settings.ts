@@ -1,0 +1,30 @@
+import type { AccountsDeps } from './deps.js';
+import { requireAccount } from './validate.js';
+import { toAccountView, type AccountView } from './view.js';
+
+export interface AccountSettingsInput {
+  readonly customerName: string;
+  readonly apiApprovals?: boolean | undefined;
+  readonly selfApproval?: boolean | undefined;
+}
+
+/**
+ * Changes an account's approval settings; omitted settings keep their value.
+ * @throws CertgridError NOT_FOUND field `customer_name`.
+ */
+export async function setAccountSettings(
+  deps: AccountsDeps,
+  input: AccountSettingsInput,
+): Promise<AccountView> {
+  const account = await requireAccount(deps.repo, input.customerName);
+  if (input.apiApprovals === undefined && input.selfApproval === undefined) return toAccountView(account);
+  await deps.repo.updateAccountSettings(account.id, {
+    apiApprovals: input.apiApprovals,
+    selfApproval: input.selfApproval,
+  });
+  return {
+    ...toAccountView(account),
+    apiApprovals: input.apiApprovals ?? account.apiApprovals,
+    selfApproval: input.selfApproval ?? account.selfApproval,
+  };
+}

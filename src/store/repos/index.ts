@@ -1,0 +1,39 @@
+/**
+ * Kysely implementations of the repository interfaces the core modules declare, for SQLite and
+ * PostgreSQL alike (the SQL they emit is portable; the differences live in db.ts and migrations).
+ */
+import type { Kysely } from 'kysely';
+import type { AccountsRepository } from '../../core/accounts/repository.js';
+import type { AuditRepository } from '../../core/audit/repository.js';
+import type { CaRepository } from '../../core/ca/authority-repository.js';
+import type { GridRepository } from '../../core/grid/repository.js';
+import type { Dialect } from '../db.js';
+import type { Database } from '../schema.js';
+import { createAccountsRepository } from './accounts-repository.js';
+import { createAuditRepository } from './audit-repository.js';
+import { createCaRepository } from './ca-repository.js';
+import { createGridRepository } from './grid-repository.js';
+
+export { isUniqueViolation } from './errors.js';
+export { inTransaction, type Executor, type RepoDatabase } from './transaction.js';
+export { createAccountsRepository, createAuditRepository, createCaRepository, createGridRepository };
+
+export interface Repositories {
+  readonly accounts: AccountsRepository;
+  readonly audit: AuditRepository;
+  readonly ca: CaRepository;
+  readonly grid: GridRepository;
+}
+
+/**
+ * Every repository over one store. The SQL is portable; `dialect` only picks how the issuance hot
+ * path writes (group commit on SQLite, one CTE statement on PostgreSQL).
+ */
+export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
+  return {
+    accounts: createAccountsRepository(db),
+    audit: createAuditRepository(db),
+    ca: createCaRepository(db),
+    grid: createGridRepository(db, dialect),
+  };
+}
