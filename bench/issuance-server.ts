@@ -25,7 +25,11 @@ await certgrid.ca.load();
 const customer = await certgrid.accounts.createCustomer('bench');
 
 // The baseline: the issuing CA's own key signing a TBSCertificate-sized buffer, one core, for ~2 s.
-const row = await store.db.selectFrom('cas').select(['key_pem']).where('id', '=', 'issuing-1').executeTakeFirstOrThrow();
+const row = await store.db
+  .selectFrom('cas')
+  .select(['key_pem'])
+  .where('id', '=', 'issuing-1')
+  .executeTakeFirstOrThrow();
 const key = decryptPrivateKeyPem(row.key_pem, await resolveCaPassphrase(config));
 const digest = signatureAlgorithmFor(keyType as KeyType).nodeDigest;
 const tbs = Buffer.alloc(450, 7);
@@ -38,7 +42,12 @@ while (performance.now() - t0 < 2000) {
 const rawSignPerSecond = n / ((performance.now() - t0) / 1000);
 
 const running = await startServer(config, certgrid, store);
-const ready: ServerReady = { url: running.url, customerName: customer.customerName, apiKey: customer.apiKey, rawSignPerSecond };
+const ready: ServerReady = {
+  url: running.url,
+  customerName: customer.customerName,
+  apiKey: customer.apiKey,
+  rawSignPerSecond,
+};
 process.send?.(ready);
 process.once('SIGTERM', () => {
   running.close().then(

@@ -8,7 +8,14 @@ import { hasCommand, makeCsrPool } from './lib/openssl.js';
 import type { ServerReady } from './issuance-server.js';
 
 /** Grid full names are letters, spaces and . ' - only. */
-const NAMES = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Claude Shannon', 'Radia Perlman', "Dennis O'Brien"];
+const NAMES = [
+  'Ada Lovelace',
+  'Alan Turing',
+  'Grace Hopper',
+  'Claude Shannon',
+  'Radia Perlman',
+  "Dennis O'Brien",
+];
 
 interface Options {
   keyTypes: string[];
@@ -36,12 +43,16 @@ export async function runIssuanceBench(args: string[]): Promise<void> {
   const opts = parseArgs(args);
   const work = mkdtempSync(join(tmpdir(), 'certgrid-bench-'));
   try {
-    console.log(`issuance benchmark: ${opts.durationMs / 1000}s per point, concurrency ${opts.concurrencies.join(',')}`);
+    console.log(
+      `issuance benchmark: ${opts.durationMs / 1000}s per point, concurrency ${opts.concurrencies.join(',')}`,
+    );
     const csrs = makeCsrPool(work, 32);
     for (const keyType of opts.keyTypes) {
       const { child, ready } = await startCertgrid(work, keyType);
       try {
-        console.log(`\n== CA key ${keyType}: raw node:crypto sign rate ${fmt(ready.rawSignPerSecond)}/s (one core, same key)`);
+        console.log(
+          `\n== CA key ${keyType}: raw node:crypto sign rate ${fmt(ready.rawSignPerSecond)}/s (one core, same key)`,
+        );
         const results: LoadResult[] = [];
         for (const c of opts.concurrencies) {
           const r = await runLoad({
@@ -65,7 +76,9 @@ export async function runIssuanceBench(args: string[]): Promise<void> {
           );
         }
         const best = results.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-        console.log(`certgrid best: ${fmt(best.perSecond)} certs/s at c=${best.concurrency}; ${fmt((100 * best.perSecond) / ready.rawSignPerSecond, 1)}% of raw sign`);
+        console.log(
+          `certgrid best: ${fmt(best.perSecond)} certs/s at c=${best.concurrency}; ${fmt((100 * best.perSecond) / ready.rawSignPerSecond, 1)}% of raw sign`,
+        );
         if (hasCommand('cfssl')) await compareCfssl(work, keyType, csrs, opts, best);
         else console.log('cfssl: not installed (apt-get install golang-cfssl) — comparison skipped');
       } finally {
@@ -77,10 +90,17 @@ export async function runIssuanceBench(args: string[]): Promise<void> {
   }
 }
 
-async function startCertgrid(work: string, keyType: string): Promise<{ child: ChildProcess; ready: ServerReady }> {
-  const child = fork(join(import.meta.dirname, 'issuance-server.js'), [join(work, `data-${keyType}`), keyType], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+async function startCertgrid(
+  work: string,
+  keyType: string,
+): Promise<{ child: ChildProcess; ready: ServerReady }> {
+  const child = fork(
+    join(import.meta.dirname, 'issuance-server.js'),
+    [join(work, `data-${keyType}`), keyType],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const ready = await new Promise<ServerReady>((resolve, reject) => {
     child.once('message', (m) => resolve(m as ServerReady));
     child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
@@ -103,12 +123,56 @@ async function compareCfssl(work: string, keyType: string, csrs: string[], opts:
   if (keyArgs === undefined) return;
   const dir = join(work, `cfssl-${keyType}`);
   execFileSync('mkdir', ['-p', dir]);
-  execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-days', '30', '-subj', '/CN=cfssl bench CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem')], { stdio: 'ignore' });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ signing: { default: { expiry: '8760h', usages: ['digital signature', 'client auth', 'email protection'] } } }));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...keyArgs,
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=cfssl bench CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-keyout',
+      join(dir, 'ca.key'),
+      '-out',
+      join(dir, 'ca.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      signing: {
+        default: { expiry: '8760h', usages: ['digital signature', 'client auth', 'email protection'] },
+      },
+    }),
+  );
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const cfssl = spawn('cfssl', ['serve', '-address', '127.0.0.1', '-port', String(port), '-ca', join(dir, 'ca.pem'), '-ca-key', join(dir, 'ca.key'), '-config', join(dir, 'config.json'), '-loglevel', '5'], { stdio: 'ignore' });
+  const cfssl = spawn(
+    'cfssl',
+    [
+      'serve',
+      '-address',
+      '127.0.0.1',
+      '-port',
+      String(port),
+      '-ca',
+      join(dir, 'ca.pem'),
+      '-ca-key',
+      join(dir, 'ca.key'),
+      '-config',
+      join(dir, 'config.json'),
+      '-loglevel',
+      '5',
+    ],
+    { stdio: 'ignore' },
+  );
   try {
     await sleep(1500);
     const sample = await runLoad({
@@ -116,7 +180,8 @@ async function compareCfssl(work: string, keyType: string, csrs: string[], opts:
       concurrency: best.concurrency,
       durationMs: opts.durationMs,
       contentType: 'application/json',
-      body: (i) => JSON.stringify({ certificate_request: csrs[i % csrs.length], hosts: [`user${i}@example.com`] }),
+      body: (i) =>
+        JSON.stringify({ certificate_request: csrs[i % csrs.length], hosts: [`user${i}@example.com`] }),
       ok: (status, text) => status === 200 && text.includes('"success":true'),
     });
     console.log(

@@ -9,7 +9,21 @@ export function makeCsrPool(dir: string, count: number): string[] {
     const out = join(dir, `c${i}.csr`);
     execFileSync(
       'openssl',
-      ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, `c${i}.key`), '-out', out, '-subj', `/CN=bench user ${i}`],
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, `c${i}.key`),
+        '-out',
+        out,
+        '-subj',
+        `/CN=bench user ${i}`,
+      ],
       { stdio: 'ignore' },
     );
     pool.push(readFileSync(out, 'utf8'));

@@ -101,6 +101,8 @@ export interface CertRequestsTable {
   csr_der: Buffer | null;
   /** For revoke requests: the order to revoke. For approved issue requests: the order created. */
   order_id: number | null;
+  /** Revoke requests: the RFC 5280 reason to apply on approval (null: unspecified). Migration 002. */
+  revocation_reason: Generated<string | null>;
 }
 
 export interface OrdersTable {

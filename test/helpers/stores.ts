@@ -6,7 +6,6 @@ import { dropPgSchema, openStore, type Store } from '../../src/store/db.js';
  * PostgreSQL runs when CERTGRID_TEST_PG (a postgres:// URL) is set, or by default against the
  * local test database; set CERTGRID_TEST_PG=off to skip it (it prints why).
  */
-// eslint-disable-next-line no-restricted-properties -- test harness configuration
 const pgUrl = process.env.CERTGRID_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const pgEnabled = pgUrl !== 'off';
 

@@ -10,7 +10,6 @@ export function hasTool(cmd: string, args: readonly string[] = ['--version']): b
   }
 }
 
-// eslint-disable-next-line no-restricted-properties -- CI flag for the test harness
 export const inCi = process.env.CI === 'true';
 
 /**

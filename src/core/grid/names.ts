@@ -10,7 +10,7 @@ export const MAX_SANS = 100;
 
 /**
  * A DNS name as certgrid certifies it (RFC 1035 §2.3.1 LDH labels, RFC 6125 §6.4.3 wildcard as
- * the whole leftmost label only), lower-cased; null when it is not one.
+ * the whole leftmost label only, over at least two labels), lower-cased; null when it is not one.
  * A last label of digits only is refused: that is an IPv4 address, not a host name (RFC 3696 §2),
  * and IP addresses do not belong in dNSName SANs.
  */
@@ -18,7 +18,8 @@ export function normalizeDnsName(input: string): string | null {
   const name = input.trim().toLowerCase();
   if (name.length === 0 || name.length > MAX_DNS_NAME) return null;
   const labels = name.split('.');
-  const start = labels[0] === '*' && labels.length > 1 ? 1 : 0;
+  // A wildcard covers one whole label over at least two more ("*.com" would span a whole TLD).
+  const start = labels[0] === '*' && labels.length > 2 ? 1 : 0;
   for (let i = start; i < labels.length; i++) if (!LABEL.test(labels[i] as string)) return null;
   if (/^[0-9]+$/.test(labels[labels.length - 1] as string)) return null;
   return name;
@@ -73,7 +74,9 @@ export function checkSans(names: readonly string[], commonName: string, fromCsr:
   return out;
 }
 
-const SERVICE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+// A leading letter or digit, as the certificate profile requires (a leading "." or "-" would make
+// "-/example.com" style CNs that the profile refuses at signing time).
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Empty means none. */
 export function checkServiceName(input: string | undefined): string {
@@ -139,7 +142,7 @@ export function checkEmail(input: string | undefined): string {
 
 // X.520 ub-organizational-unit-name is 64; control characters have no place in a DN.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
 
 export function checkOrgUnit(input: string | undefined): string {
   const ou = (input ?? '').trim();
@@ -153,6 +156,21 @@ export function checkOrgUnit(input: string | undefined): string {
     );
   }
   return ou;
+}
+
+/** RFC 5280 Appendix A ub-common-name: the CN, service prefix included, fits in 64 characters. */
+export const MAX_CN_LENGTH = 64;
+
+/** @throws CertgridError INVALID_ARGUMENT field `common_name` when `service/name` is too long for a CN. */
+export function checkCnLength(commonName: string, serviceName: string): void {
+  const cn = serviceName ? `${serviceName}/${commonName}` : commonName;
+  if (cn.length > MAX_CN_LENGTH) {
+    throw new CertgridError(
+      'INVALID_ARGUMENT',
+      `common_name: at most ${MAX_CN_LENGTH} characters, the service name and "/" included`,
+      { field: 'common_name', data: { max: MAX_CN_LENGTH } },
+    );
+  }
 }
 
 export const MAX_COMMENTS = 4000;

@@ -3,7 +3,14 @@ import { CertgridError } from '../errors.js';
 import { audited, success } from './audited.js';
 import { acceptCsr } from './csr.js';
 import type { GridDeps } from './deps.js';
-import { checkComments, checkCommonName, checkOrgUnit, checkSans, checkServiceName } from './names.js';
+import {
+  checkCnLength,
+  checkComments,
+  checkCommonName,
+  checkOrgUnit,
+  checkSans,
+  checkServiceName,
+} from './names.js';
 import { DEFAULT_SERVER_TYPE } from './server-types.js';
 import type { ActionContext, HostCertRequestInput } from './types.js';
 import { checkHash, checkValidityYears } from './validity.js';
@@ -22,6 +29,7 @@ export function requestHostCert(
   return audited(deps, ctx, AUDIT_EVENTS.makeRequest, async () => {
     const commonName = checkCommonName(input.commonName);
     const serviceName = checkServiceName(input.serviceName);
+    checkCnLength(commonName, serviceName);
     const csr = acceptCsr(input.csr, deps.weakKeys);
     const fromCsr = input.sans === undefined;
     const sans = checkSans(fromCsr ? csr.dnsNames : (input.sans ?? []), commonName, fromCsr);

@@ -58,7 +58,10 @@ async function insertKey(
   }
 }
 
-type AccountRow = Pick<Selectable<Database['accounts']>, 'name' | 'api_approvals' | 'self_approval' | 'created_at'> & {
+type AccountRow = Pick<
+  Selectable<Database['accounts']>,
+  'name' | 'api_approvals' | 'self_approval' | 'created_at'
+> & {
   id: number;
 };
 

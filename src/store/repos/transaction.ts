@@ -1,16 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { CertRequestsTable, Database } from '../schema.js';
+import type { Database } from '../schema.js';
 
-/**
- * The database as the latest migration leaves it: schema.ts plus the columns later migrations add
- * (002: cert_requests.revocation_reason). Only the repositories see this type.
- */
-export interface RepoDatabase extends Omit<Database, 'cert_requests'> {
-  cert_requests: CertRequestsTable & { revocation_reason: string | null };
-}
+/** The database as the latest migration leaves it (schema.ts tracks every migration). */
+export type RepoDatabase = Database;
 
-/** Views the store's handle with the migrated table types (same object, wider type). */
-export const asRepoDb = (db: Kysely<Database>): Kysely<RepoDatabase> => db as unknown as Kysely<RepoDatabase>;
+/** Kept so call sites read the same; the handle needs no widening now that schema.ts has every column. */
+export const asRepoDb = (db: Kysely<Database>): Kysely<RepoDatabase> => db;
 
 /** A Kysely handle that is either the database or an open transaction. */
 export type Executor = Kysely<RepoDatabase> | Transaction<RepoDatabase>;

@@ -32,7 +32,13 @@ describe.each(storeFactories)('grid host request validation on $name', (factory)
     [{ commonName: `${'a'.repeat(64)}.example.com` }, 'INVALID_CHARS', 'common_name'],
     [{ commonName: `${'abcdefghi.'.repeat(25)}example.com` }, 'INVALID_CHARS', 'common_name'],
     [{ commonName: 'bücher.example' }, 'INVALID_CHARS', 'common_name'],
+    [{ commonName: '*.com' }, 'INVALID_CHARS', 'common_name'],
+    [{ commonName: `${'a'.repeat(60)}.example.com` }, 'INVALID_ARGUMENT', 'common_name'],
+    [{ commonName: `${'a'.repeat(50)}.com`, serviceName: 'service-name' }, 'INVALID_ARGUMENT', 'common_name'],
     [{ sans: ['ok.example.org', 'bad!.example.org'] }, 'INVALID_CHARS', 'sans'],
+    [{ sans: ['*.org'] }, 'INVALID_CHARS', 'sans'],
+    [{ serviceName: '-sams' }, 'INVALID_FORMAT', 'service_name'],
+    [{ orgUnit: 'bad\ufffd' }, 'INVALID_CHARS', 'org_unit'],
     [{ sans: Array.from({ length: 100 }, (_, i) => `h${i}.example.com`) }, 'INVALID_ARGUMENT', 'sans'],
     [{ serviceName: 'sams/x' }, 'INVALID_FORMAT', 'service_name'],
     [{ serviceName: 'x'.repeat(65) }, 'INVALID_FORMAT', 'service_name'],
@@ -62,7 +68,20 @@ describe.each(storeFactories)('grid host request validation on $name', (factory)
     expect((await request({ csr: bad, sans: ['good.example.com'] })).requestId).toBeGreaterThan(0);
   });
 
-  it('accepts wildcards, single-label names, unknown server types and an empty sans list', async () => {
+  it('accepts (and the CA then signs) wildcards, single-label names, unknown server types and no SANs', async () => {
+    const approver = await a.otherUser();
+    for (const patch of [
+      { commonName: '*.example.com' },
+      { commonName: 'localhost', sans: [] },
+      { commonName: 'Trailing-Case.Example.COM', serverType: 999 },
+      { sans: ['', '  '] },
+      { commonName: `${'a'.repeat(48)}.example.com`, serviceName: 'x', orgUnit: 'Ünits & Co' },
+    ]) {
+      const { requestId } = await request(patch);
+      const { orderId } = await h.certgrid.grid.approveRequest(approver.ctx, { requestId });
+      expect(orderId).toBeGreaterThan(0);
+    }
+    // Approved requests are no longer pending; queue fresh ones to look at their views.
     for (const patch of [
       { commonName: '*.example.com' },
       { commonName: 'localhost', sans: [] },
