@@ -32,6 +32,10 @@ export function buildProgram(io: Io = processIo): Command {
     )
     .option('--host <host>', 'address to bind (env CERTGRID_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (env CERTGRID_PORT, default 8080)')
+    .option(
+      '--workers <n>',
+      'server processes sharing the port; auto = one per core (env CERTGRID_WORKERS, default 1)',
+    )
     .addOption(dataOption())
     .addOption(configOption())
     .action((opts) => serveCommand(opts, io));

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { KEY_TYPES, type KeyType } from '../core/ca/types.js';
 
@@ -15,6 +16,8 @@ export interface Config {
   /** Base URL written into issued certificates (CRL distribution point, AIA). */
   readonly publicUrl: string;
   readonly logLevel: string;
+  /** Server processes sharing the port (node:cluster); 1 runs in-process. */
+  readonly workers: number;
   readonly ca: {
     readonly keyType: KeyType;
     readonly name: string;
@@ -37,6 +40,8 @@ export interface ConfigOverrides {
   dataDir?: string | undefined;
   keyType?: string | undefined;
   configFile?: string | undefined;
+  /** A number, or 0/'auto' for one per available core. */
+  workers?: number | string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +87,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     databaseUrl,
     publicUrl,
     logLevel: String(pick(undefined, env.CERTGRID_LOG_LEVEL, file.logLevel, 'info')),
+    workers: parseWorkers(pick(overrides.workers, env.CERTGRID_WORKERS, file.workers, 1)),
     ca: Object.freeze({
       keyType: keyType as KeyType,
       name: String(pick(undefined, env.CERTGRID_CA_NAME, fileCa.name, 'certgrid')),
@@ -118,6 +124,14 @@ function parsePort(v: unknown): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`port must be 0-65535 (got ${String(v)})`);
+  return n;
+}
+
+function parseWorkers(v: unknown): number {
+  if (v === 'auto' || v === 0 || v === '0') return availableParallelism();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new ConfigError(`workers must be 1-256, 0 or auto (got ${String(v)})`);
   return n;
 }
 

@@ -22,6 +22,7 @@ export function testConfig(overrides: { maxValidityYears?: number; crlRefreshHou
     databaseUrl: undefined,
     publicUrl: 'http://127.0.0.1:8080',
     logLevel: 'silent',
+    workers: 1,
     ca: {
       keyType: 'p256',
       name: 'certgrid-test',
