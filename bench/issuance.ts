@@ -20,6 +20,7 @@ const NAMES = [
 interface Options {
   keyTypes: string[];
   workers: number[];
+  csrKey: string;
   concurrencies: number[];
   durationMs: number;
 }
@@ -32,6 +33,7 @@ function parseArgs(args: string[]): Options {
   return {
     keyTypes: (get('--key-types') ?? 'p256,rsa2048').split(','),
     workers: (get('--workers') ?? '1,2').split(',').map(Number),
+    csrKey: get('--csr-key') ?? 'p256',
     concurrencies: (get('--concurrency') ?? '1,8,32,64').split(',').map(Number),
     durationMs: Number(get('--seconds') ?? 5) * 1000,
   };
@@ -48,7 +50,7 @@ export async function runIssuanceBench(args: string[]): Promise<void> {
     console.log(
       `issuance benchmark: ${opts.durationMs / 1000}s per point, concurrency ${opts.concurrencies.join(',')}`,
     );
-    const csrs = makeCsrPool(work, 32);
+    const csrs = makeCsrPool(work, 32, opts.csrKey);
     for (const keyType of opts.keyTypes) {
       const dataDir = join(work, `data-${keyType}`);
       const customer = initDataDir(dataDir, keyType);

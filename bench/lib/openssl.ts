@@ -2,23 +2,27 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** A pool of distinct P-256 CSRs made by openssl, so the server sees realistic, varied input. */
-export function makeCsrPool(dir: string, count: number): string[] {
+const CSR_KEYS: Record<string, string[]> = {
+  p256: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+  rsa2048: ['-newkey', 'rsa:2048'],
+};
+
+/** A pool of distinct CSRs (one key each) made by openssl, so the server sees realistic, varied input. */
+export function makeCsrPool(dir: string, count: number, keyType = 'p256'): string[] {
+  const keyArgs = CSR_KEYS[keyType];
+  if (keyArgs === undefined) throw new Error(`--csr-key must be one of ${Object.keys(CSR_KEYS).join(', ')}`);
   const pool: string[] = [];
   for (let i = 0; i < count; i++) {
-    const out = join(dir, `c${i}.csr`);
+    const out = join(dir, `c${keyType}${i}.csr`);
     execFileSync(
       'openssl',
       [
         'req',
         '-new',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
+        ...keyArgs,
         '-nodes',
         '-keyout',
-        join(dir, `c${i}.key`),
+        join(dir, `c${keyType}${i}.key`),
         '-out',
         out,
         '-subj',

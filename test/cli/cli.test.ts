@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type Io } from '../../src/cli/program.js';
+import { dropPgSchema, openStore } from '../../src/store/db.js';
+import { pgEnabled, pgTestUrl } from '../helpers/stores.js';
 
 function capture(): Io & { stdout: string; stderr: string } {
   const io = {
@@ -24,12 +27,25 @@ async function cli(...argv: string[]) {
   return { status, out: io.stdout, err: io.stderr };
 }
 
-describe('certgrid CLI', () => {
+// The CLI reads DATABASE_URL like an operator's shell would; the PostgreSQL run points it at a schema of its own.
+const backends = [{ name: 'sqlite' }, ...(pgEnabled ? [{ name: 'postgres' }] : [])];
+
+describe.each(backends)('certgrid CLI on $name', ({ name }) => {
   let data: string;
-  beforeAll(() => {
+  const schema = `t_cli_${randomBytes(5).toString('hex')}`;
+  beforeAll(async () => {
     data = mkdtempSync(join(tmpdir(), 'certgrid-cli-'));
+    if (name === 'postgres') {
+      // creates the schema; the CLI then finds it through search_path
+      await (await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, migrate: false })).close();
+      process.env.DATABASE_URL = `${pgTestUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    }
   });
-  afterAll(() => rmSync(data, { recursive: true, force: true }));
+  afterAll(async () => {
+    delete process.env.DATABASE_URL;
+    if (name === 'postgres') await dropPgSchema(pgTestUrl, schema);
+    rmSync(data, { recursive: true, force: true });
+  });
 
   it('init creates the CA once and is idempotent', async () => {
     const first = await cli('init', '--data', data, '--key-type', 'p384', '--json');
@@ -37,6 +53,8 @@ describe('certgrid CLI', () => {
     const j = JSON.parse(first.out) as { created: boolean; cas: { role: string; keyType: string }[] };
     expect(j.created).toBe(true);
     expect(j.cas.map((c) => c.keyType)).toEqual(['p384', 'p384']);
+    // the store in use is the one named: a SQLite file only when DATABASE_URL is unset
+    expect(existsSync(join(data, 'certgrid.db'))).toBe(name === 'sqlite');
     const again = await cli('init', '--data', data);
     expect(again.status).toBe(0);
     expect(again.out).toMatch(/already initialised/);

@@ -6,8 +6,8 @@ import { dropPgSchema, openStore, type Store } from '../../src/store/db.js';
  * PostgreSQL runs when CERTGRID_TEST_PG (a postgres:// URL) is set, or by default against the
  * local test database; set CERTGRID_TEST_PG=off to skip it (it prints why).
  */
-const pgUrl = process.env.CERTGRID_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const pgEnabled = pgUrl !== 'off';
+export const pgTestUrl = process.env.CERTGRID_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const pgEnabled = pgTestUrl !== 'off';
 
 export interface StoreFactory {
   readonly name: 'sqlite' | 'postgres';
@@ -22,12 +22,12 @@ export const storeFactories: StoreFactory[] = [
           name: 'postgres' as const,
           async open(): Promise<Store> {
             const schema = `t_${randomBytes(6).toString('hex')}`;
-            const store = await openStore({ databaseUrl: pgUrl, pgSchema: schema, poolSize: 4 });
+            const store = await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, poolSize: 4 });
             return {
               ...store,
               async close() {
                 await store.close();
-                await dropPgSchema(pgUrl, schema);
+                await dropPgSchema(pgTestUrl, schema);
               },
             };
           },
