@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CertgridError } from './core/errors.js';
 import type { Config } from './config/index.js';
 import { createAccounts, type Accounts } from './core/accounts/index.js';
 import { createAuditLog, type AuditLog } from './core/audit/index.js';
@@ -50,11 +51,16 @@ export const PASSPHRASE_FILE = 'ca-passphrase';
 
 /**
  * The passphrase protecting the CA keys: config.ca.passphrase when set, else the contents of
- * `<dataDir>/ca-passphrase`, created on first use with 32 random bytes (base64url) and mode 0600.
- * Keeping it beside the database only protects against leaks of the database alone (a backup, a
- * PostgreSQL replica); set CERTGRID_CA_PASSPHRASE to keep the two apart.
+ * `<dataDir>/ca-passphrase`. The file is created (32 random bytes, base64url, mode 0600) only when the CA
+ * itself is created: a missing passphrase for existing keys is an error, never a fresh secret that would
+ * not open them. Keeping it beside the database only protects against leaks of the database alone
+ * (a backup, a PostgreSQL replica); set CERTGRID_CA_PASSPHRASE to keep the two apart.
  */
-export async function resolveCaPassphrase(config: Config, random: Random = systemRandom): Promise<string> {
+export async function resolveCaPassphrase(
+  config: Config,
+  random: Random = systemRandom,
+  opts: { readonly create: boolean } = { create: false },
+): Promise<string> {
   if (config.ca.passphrase !== undefined) return config.ca.passphrase;
   const path = join(config.dataDir, PASSPHRASE_FILE);
   try {
@@ -62,6 +68,12 @@ export async function resolveCaPassphrase(config: Config, random: Random = syste
     if (existing !== '') return existing;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (!opts.create) {
+    throw new CertgridError(
+      'CA_KEY_UNAVAILABLE',
+      `The CA keys are encrypted and no passphrase was found: set CERTGRID_CA_PASSPHRASE or restore ${path}.`,
+    );
   }
   const passphrase = random.bytes(32).toString('base64url');
   await writeSecretFile(path, `${passphrase}\n`);
@@ -74,7 +86,9 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
   const random = opts.random ?? systemRandom;
   const logger = opts.logger ?? silentLogger;
   const repos = createRepositories(store.db, store.dialect);
-  const passphrase = opts.passphrase ?? (await resolveCaPassphrase(config, random));
+  const passphrase = opts.passphrase ?? {
+    get: ({ create }: { create: boolean }) => resolveCaPassphrase(config, random, { create }),
+  };
   // Blocklists are read once, here, synchronously (DESIGN: build the checker in the composition root).
   const weakKeys = createWeakKeyChecker({ debianBlocklists: config.ca.weakKeyBlocklists });
 

@@ -6,12 +6,15 @@ import { createCertgrid, type Certgrid } from './compose.js';
 import { openStore, type Store } from './store/db.js';
 import { buildApp } from './server/app.js';
 
+/** Where the embedded store lives. */
+export const sqlitePathOf = (config: Config): string => join(config.dataDir, 'certgrid.db');
+
 /** Opens the configured store: PostgreSQL when DATABASE_URL says so, else SQLite under the data dir. */
 export async function openConfiguredStore(config: Config): Promise<Store> {
   if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   return openStore({
     databaseUrl: config.databaseUrl,
-    sqlitePath: join(config.dataDir, 'certgrid.db'),
+    sqlitePath: sqlitePathOf(config),
   });
 }
 

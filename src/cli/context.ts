@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { loadConfig, type Config, type ConfigOverrides } from '../config/index.js';
 import { createCertgrid, type Certgrid } from '../compose.js';
-import { openConfiguredStore } from '../main.js';
+import { CertgridError } from '../core/errors.js';
+import { openConfiguredStore, sqlitePathOf } from '../main.js';
 import type { Store } from '../store/db.js';
 
 export interface CommonOptions {
@@ -15,9 +17,23 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-/** Opens config, store and core for one command; the caller must close it. */
-export async function openContext(opts: CommonOptions, extra: ConfigOverrides = {}): Promise<CliContext> {
+/**
+ * Opens config, store and core for one command; the caller must close it.
+ * Only `init` and `serve` may create a data directory: any other command on a missing one is a mistake
+ * (a typo in --data), reported instead of leaving an empty store behind.
+ */
+export async function openContext(
+  opts: CommonOptions,
+  extra: ConfigOverrides = {},
+  { create = false }: { create?: boolean } = {},
+): Promise<CliContext> {
   const config = loadConfig({ dataDir: opts.data, configFile: opts.config, ...extra });
+  if (!create && config.databaseUrl === undefined && !existsSync(sqlitePathOf(config))) {
+    throw new CertgridError(
+      'CA_NOT_INITIALISED',
+      `no certgrid data in ${config.dataDir}: run 'certgrid init' first`,
+    );
+  }
   const store = await openConfiguredStore(config);
   try {
     const certgrid = await createCertgrid({ config, store });
@@ -41,8 +57,9 @@ export async function withContext<T>(
   opts: CommonOptions,
   fn: (ctx: CliContext) => Promise<T>,
   extra: ConfigOverrides = {},
+  how: { create?: boolean } = {},
 ): Promise<T> {
-  const ctx = await openContext(opts, extra);
+  const ctx = await openContext(opts, extra, how);
   try {
     return await fn(ctx);
   } finally {

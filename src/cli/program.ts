@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { KEY_TYPES } from '../core/ca/types.js';
-import { UsageError, reportFailure } from './output.js';
+import { reportFailure } from './output.js';
 import { serveCommand } from './commands/serve.js';
 import { initCommand } from './commands/init.js';
 import { customerCreateCommand, customerSetCommand } from './commands/customer.js';
@@ -21,7 +21,7 @@ const configOption = () => new Option('--config <file>', 'JSON config file (env 
 export function buildProgram(io: Io = processIo): Command {
   const program = new Command('certgrid')
     .description('certgrid: certificate inventory (CertView API) and certificate authority (Grid API)')
-    .showHelpAfterError()
+    // A usage error is one line naming the problem; --help shows the rest.
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
 
@@ -124,9 +124,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   } catch (err) {
     const e = err as { code?: string; exitCode?: number };
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
-      // help and version exit 0; usage errors were already printed by commander
-      return e.exitCode ?? 64;
+      // help and version exit 0; usage errors were already printed by commander, and exit EX_USAGE
+      return e.exitCode === 0 ? 0 : 64;
     }
-    return reportFailure(err instanceof UsageError ? err : err, io.err);
+    return reportFailure(err, io.err);
   }
 }

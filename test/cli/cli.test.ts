@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,5 +192,81 @@ describe.each(backends)('certgrid CLI on $name', ({ name }) => {
     expect(r.status).not.toBe(0);
     expect(r.err).toMatch(/key-type/);
     rmSync(d, { recursive: true, force: true });
+  });
+});
+
+describe('certgrid CLI failures outside the store', () => {
+  it('serve on a port already taken fails with one line and a non-zero status', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const data = mkdtempSync(join(tmpdir(), 'certgrid-cli-port-'));
+    try {
+      const r = await cli('serve', '--data', data, '--port', String(port));
+      expect(r.status).not.toBe(0);
+      expect(r.err).toMatch(/^certgrid: .*EADDRINUSE/);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    } finally {
+      blocker.close();
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  it('an unreachable database is a one-line failure, not a stack trace', async () => {
+    process.env.DATABASE_URL = 'postgres://nobody@127.0.0.1:1/none';
+    try {
+      const r = await cli('ca', 'show');
+      expect(r.status).not.toBe(0);
+      expect(r.err).toMatch(/^certgrid: /);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    } finally {
+      delete process.env.DATABASE_URL;
+    }
+  });
+});
+
+describe('certgrid CLI never creates state by accident', () => {
+  it('a command other than init or serve on a missing data dir fails and creates nothing', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'certgrid-cli-missing-'));
+    const data = join(parent, 'typo');
+    try {
+      for (const argv of [
+        ['ca', 'show'],
+        ['customer', 'create', '--name', 'acme'],
+      ]) {
+        const r = await cli(...argv, '--data', data);
+        expect(r.status).toBe(78);
+        expect(r.err).toMatch(/run 'certgrid init' first/);
+      }
+      expect(existsSync(data)).toBe(false);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('existing CA keys without their passphrase are an error, never a new passphrase', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'certgrid-cli-pass-'));
+    try {
+      expect((await cli('init', '--data', data)).status).toBe(0);
+      const original = readFileSync(join(data, 'ca-passphrase'), 'utf8');
+      rmSync(join(data, 'ca-passphrase'));
+      const r = await cli('init', '--data', data);
+      expect(r.status).toBe(77);
+      expect(r.err).toMatch(/no passphrase was found: set CERTGRID_CA_PASSPHRASE or restore/);
+      expect(existsSync(join(data, 'ca-passphrase'))).toBe(false);
+      // reading the hierarchy needs no key, so it still works
+      expect((await cli('ca', 'show', '--data', data)).status).toBe(0);
+      writeFileSync(join(data, 'ca-passphrase'), original);
+      expect((await cli('init', '--data', data)).status).toBe(0);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  it('a usage error is one line and exit status 64', async () => {
+    const r = await cli('user', 'create', '--customer', 'acme');
+    expect(r.status).toBe(64);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/required option/);
   });
 });

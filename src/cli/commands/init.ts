@@ -30,5 +30,6 @@ export async function initCommand(opts: InitOptions, io: Io): Promise<void> {
       printCaSummary(cas, io);
     },
     { keyType: opts.keyType },
+    { create: true },
   );
 }

@@ -20,7 +20,7 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<void> {
   const overrides = { host: opts.host, port: opts.port, workers: opts.workers };
   if (cluster.isWorker) return serveWorker(opts, overrides);
 
-  const ctx = await openContext(opts, overrides);
+  const ctx = await openContext(opts, overrides, { create: true });
   try {
     await firstRun(ctx, io);
   } catch (err) {

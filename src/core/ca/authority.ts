@@ -40,13 +40,20 @@ const LEAF_BACKDATE_MS = 5 * 60 * 1000;
 /** OCSP responses are good for a day (BR §4.9.10 allows up to 10 days; shorter means fresher revocation). */
 const OCSP_VALIDITY_MS = DAY_MS;
 
+export interface PassphraseSource {
+  get(opts: { readonly create: boolean }): Promise<string>;
+}
+
 export interface CertificateAuthorityDeps {
   readonly repo: CaRepository;
   readonly clock: Clock;
   readonly random: Random;
   readonly urls: CaUrls;
-  /** Decrypts the CA keys at rest (PKCS#8, PBES2/AES-256-CBC). */
-  readonly passphrase: string;
+  /**
+   * Protects the CA keys at rest (PKCS#8, PBES2/AES-256-CBC): a fixed string, or a source asked only when keys
+   * are created (`create: true`, may make a new secret) or loaded (`create: false`, must find the existing one).
+   */
+  readonly passphrase: string | PassphraseSource;
   /** Hours between CRL regenerations (default 12); each CRL's nextUpdate is twice this. */
   readonly crlRefreshHours?: number | undefined;
 }
@@ -166,6 +173,8 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
   if (!(refreshMs > 0)) throw new TypeError('createCertificateAuthority: crlRefreshHours must be positive');
   let state: State | null = null;
   let loading: Promise<State | null> | null = null;
+  const passphraseFor = (create: boolean): Promise<string> =>
+    typeof deps.passphrase === 'string' ? Promise.resolve(deps.passphrase) : deps.passphrase.get({ create });
   const coalescers = new Map<string, Coalescer>();
 
   function stateOf(h: CaHierarchy): State {
@@ -197,8 +206,9 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
     if (rootRow === undefined || issuingRow === undefined) {
       throw new CertgridError('CA_NOT_INITIALISED', 'The stored CA hierarchy is incomplete.');
     }
+    const passphrase = await passphraseFor(false);
     const load = (r: CaRecord): LoadedCa =>
-      loadCa({ id: r.id, role: r.role, certDer: r.certDer, keyPem: r.keyPem, passphrase: deps.passphrase });
+      loadCa({ id: r.id, role: r.role, certDer: r.certDer, keyPem: r.keyPem, passphrase });
     const root = load(rootRow);
     const issuing = load(issuingRow);
     const base = stateOf({ root, issuing });
@@ -275,6 +285,7 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
       if ((await deps.repo.listCas()).length > 0) return false;
       const now = deps.clock.now();
       const h = createCaHierarchy({ keyType, name, now, random: deps.random, urls: deps.urls });
+      const passphrase = await passphraseFor(true);
       const record = (ca: LoadedCa, parentId: string | null): CaRecord => {
         const x = new X509Certificate(ca.certDer);
         return {
@@ -282,7 +293,7 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
           role: ca.role,
           parentId,
           certDer: ca.certDer,
-          keyPem: encryptPrivateKeyPem(ca.privateKey, deps.passphrase),
+          keyPem: encryptPrivateKeyPem(ca.privateKey, passphrase),
           keyType: ca.keyType,
           certhash: x.fingerprint256.replace(/:/g, '').toLowerCase(),
           serialHex: x.serialNumber.toUpperCase(),
