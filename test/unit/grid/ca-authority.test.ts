@@ -1,4 +1,4 @@
-import { statSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCertgrid, resolveCaPassphrase } from '../../../src/compose.js';
@@ -111,12 +111,16 @@ describe('resolveCaPassphrase', () => {
     const configured = testConfig();
     expect(await resolveCaPassphrase(configured)).toBe('test passphrase');
     const config = { ...configured, ca: { ...configured.ca, passphrase: undefined } };
-    const p1 = await resolveCaPassphrase(config);
+    // only creating keys may create the file: a reader finding none gets an error, not a new secret
+    await expectCode(resolveCaPassphrase(config), 'CA_KEY_UNAVAILABLE');
+    expect(existsSync(`${config.dataDir}/ca-passphrase`)).toBe(false);
+    const p1 = await resolveCaPassphrase(config, systemRandom, { create: true });
     expect(p1).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const path = `${config.dataDir}/ca-passphrase`;
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(path, 'utf8').trim()).toBe(p1);
     expect(await resolveCaPassphrase(config)).toBe(p1);
+    expect(await resolveCaPassphrase(config, systemRandom, { create: true })).toBe(p1);
   });
 
   it('is what createCertgrid uses when none is configured', async () => {
