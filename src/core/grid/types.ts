@@ -1,3 +1,4 @@
+import type { LeafBundle } from '../ca/authority.js';
 import type { RevocationReason, SignatureHash } from '../ca/types.js';
 
 /**
@@ -76,13 +77,8 @@ export interface PendingRequestView {
 }
 
 /** A certificate with its chain, as every grid_retrieve_* returns it. */
-export interface CertBundle {
+export interface CertBundle extends LeafBundle {
   readonly serialHex: string;
-  readonly certificatePem: string;
-  readonly intermediatePem: string;
-  readonly rootPem: string;
-  /** Certs-only PKCS#7 (leaf, intermediate, root), PEM. */
-  readonly pkcs7Pem: string;
 }
 
 export interface HostCertBundle extends CertBundle {
