@@ -32,6 +32,22 @@ describe.each(storeFactories)('grid issuance on $name', (factory) => {
 
   const clientInput = () => ({ fullName: 'Ann Lee', email: 'ann@example.com', csr: makeCsr().pem });
 
+  it('concurrent issuances (one group commit on SQLite) each get the id of their own certificate', async () => {
+    const a = await h.customer();
+    const names = ['Ann Lee', 'Bo Chen', 'Cy Diaz', 'Di Eze', 'Ed Fox', 'Flo Gray', 'Gus Hale', 'Hal Ito'];
+    const issued = await Promise.all(
+      names.map((fullName, i) =>
+        h.certgrid.grid.requestEmailCert(a.ctx, { fullName, email: `u${i}@example.com`, csr: makeCsr().pem }),
+      ),
+    );
+    expect(new Set(issued.map((c) => c.clientId)).size).toBe(names.length);
+    for (const c of issued) {
+      const again = await h.certgrid.grid.retrieveEmailCert(a.ctx, { clientId: c.clientId });
+      expect(again.serialHex).toBe(c.serialHex);
+      expect(again.certificatePem).toBe(c.certificatePem);
+    }
+  });
+
   it('retries with a fresh serial when the database reports a collision', async () => {
     const a = await h.customer();
     const fixed = Buffer.from('11223344556677889900aabbccddeeff', 'hex');
