@@ -12,7 +12,7 @@ const NAMES = [
   'Ada Lovelace',
   'Alan Turing',
   'Grace Hopper',
-  'Claude Shannon',
+  'Hedy Lamarr',
   'Radia Perlman',
   "Dennis O'Brien",
 ];
