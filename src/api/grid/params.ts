@@ -286,9 +286,12 @@ export class ParamReader {
     );
   }
 
-  /** `csr` (required), repaired when form encoding turned its `+` into spaces (see repairFormPlus). */
+  /**
+   * `csr` (required), passed on as sent: the core's CSR parser also reads PEM whose `+` form decoding
+   * turned into spaces (`curl -d "csr=$(cat x.csr)"`), so the adapter does not repair it a second time.
+   */
   csr(): string {
-    return repairFormPlus(this.requiredString('csr'));
+    return this.requiredString('csr');
   }
 }
 
@@ -302,27 +305,4 @@ function utc(year: number, monthIndex: number, day: number): Date {
   const d = new Date(0);
   d.setUTCFullYear(year, monthIndex, day);
   return d;
-}
-
-/**
- * `curl -d "csr=$(cat x.csr)"` sends a PEM unencoded, and form decoding turns each `+` of its
- * base64 into a space. A PEM body holding no `+` but spaces inside its base64 lines was mangled
- * that way (real PEM lines carry no interior spaces), so those spaces are put back as `+`.
- */
-export function repairFormPlus(pem: string): string {
-  return pem.replace(
-    /(-----BEGIN [^-\r\n]+-----)([\s\S]*?)(-----END [^-\r\n]+-----)/g,
-    (all, begin, body, end) => {
-      const b = body as string;
-      if (b.includes('+') || !/\S \S/.test(b)) return all;
-      const fixed = b
-        .split(/\r?\n/)
-        .map((line) => {
-          const t = line.trim();
-          return /^[A-Za-z0-9/= ]+$/.test(t) ? line.replace(t, t.replace(/ /g, '+')) : line;
-        })
-        .join('\n');
-      return `${begin as string}${fixed}${end as string}`;
-    },
-  );
 }

@@ -51,7 +51,8 @@ export const gridApiPlugin: FastifyPluginAsync<GridApiOptions> = async (app, opt
     const outcome = await dispatchGridRequest(
       grid,
       {
-        action: lastValue(query, 'action') ?? lastValue(collectParams(req.body), 'action'),
+        // The query's action wins; without one, params holds only the body's (parsed once, above).
+        action: lastValue(query, 'action') ?? lastValue(params, 'action'),
         params,
         caller: { ip: req.ip, origin: 'api' },
       },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toGridError } from '../../../src/api/grid/errors.js';
-import { collectParams, ParamReader, repairFormPlus, responseTypeOf } from '../../../src/api/grid/params.js';
+import { collectParams, ParamReader, responseTypeOf } from '../../../src/api/grid/params.js';
 
 const reader = (fields: Record<string, string | string[]>) => new ParamReader(collectParams(fields));
 const codes = (p: ParamReader) => p.errors.map((e) => toGridError(e).error.code);
@@ -198,18 +198,22 @@ describe('ParamReader', () => {
   });
 });
 
-describe('repairFormPlus', () => {
+describe('the csr parameter', () => {
   const pem =
-    '-----BEGIN CERTIFICATE REQUEST-----\nMIIB+abc/def\n  AB+CD==\n-----END CERTIFICATE REQUEST-----\n';
+    '-----BEGIN CERTIFICATE REQUEST-----\nMIIB+abc/def\n  AB+CD==\n-----END CERTIFICATE REQUEST-----';
 
-  it('puts back the + that form decoding turned into spaces', () => {
-    expect(repairFormPlus(pem.replace(/\+/g, ' '))).toBe(pem);
+  it('reaches the core as sent, + turned into spaces included (the CSR parser reads that form)', () => {
+    const mangled = pem.replace(/\+/g, ' ');
+    expect(reader({ csr: mangled }).csr()).toBe(mangled);
   });
 
-  it('leaves correct PEM (and non-PEM text) alone', () => {
-    expect(repairFormPlus(pem)).toBe(pem);
-    expect(repairFormPlus('not a csr')).toBe('not a csr');
+  it('leaves correct PEM (and non-PEM text) alone, and is required', () => {
+    expect(reader({ csr: pem }).csr()).toBe(pem);
+    expect(reader({ csr: 'not a csr' }).csr()).toBe('not a csr');
     const indented = '-----BEGIN X-----\n  AAAA\n  BBBB\n-----END X-----';
-    expect(repairFormPlus(indented)).toBe(indented);
+    expect(reader({ csr: indented }).csr()).toBe(indented);
+    const r = reader({});
+    r.csr();
+    expect(r.errors.map((e) => e.field)).toEqual(['csr']);
   });
 });
