@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, type Store } from '../../src/store/db.js';
-import { storeFactories } from '../helpers/stores.js';
+import { dropPgSchema, migrateToLatest, openStore, type Store } from '../../src/store/db.js';
+import { pgEnabled, pgTestUrl, storeFactories } from '../helpers/stores.js';
 
 describe.each(storeFactories)('store migrations on $name', (factory) => {
   let store: Store | undefined;
@@ -74,4 +78,40 @@ describe.each(storeFactories)('store migrations on $name', (factory) => {
     expect(Buffer.isBuffer(row.cert_der)).toBe(true);
     expect([...row.cert_der]).toEqual([2, 3]);
   });
+});
+
+describe('store files and schemas', () => {
+  it('the SQLite file is readable by its owner only (it holds encrypted CA keys and key hashes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certgrid-store-'));
+    try {
+      const store = await openStore({ sqlitePath: join(dir, 'certgrid.db') });
+      await store.close();
+      expect(statSync(join(dir, 'certgrid.db')).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!pgEnabled)(
+    'PostgreSQL migrations stay in their own schema while another is migrated',
+    async () => {
+      // Kysely looks for its migration tables in every schema unless told which: with a neighbour's
+      // tables present it would skip creating its own and fail on the missing lock table.
+      const a = `t_mig_a_${randomBytes(4).toString('hex')}`;
+      const b = `t_mig_b_${randomBytes(4).toString('hex')}`;
+      const first = await openStore({ databaseUrl: pgTestUrl, pgSchema: a, poolSize: 1 });
+      try {
+        const second = await openStore({ databaseUrl: pgTestUrl, pgSchema: b, poolSize: 1 });
+        const tables = await second.db.introspection.getTables({ withInternalKyselyTables: true });
+        expect(tables.filter((t) => t.schema === b).map((t) => t.name)).toEqual(
+          expect.arrayContaining(['kysely_migration', 'kysely_migration_lock', 'orders']),
+        );
+        await second.close();
+      } finally {
+        await first.close();
+        await dropPgSchema(pgTestUrl, a);
+        await dropPgSchema(pgTestUrl, b);
+      }
+    },
+  );
 });

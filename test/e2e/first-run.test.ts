@@ -2,9 +2,14 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropPgSchema, openStore } from '../../src/store/db.js';
+import { makeCsr } from '../helpers/csr.js';
+import { pgEnabled, pgTestUrl } from '../helpers/stores.js';
 
 const root = join(import.meta.dirname, '../..');
+const backends = [{ name: 'sqlite' }, ...(pgEnabled ? [{ name: 'postgres' }] : [])];
 
 /** The README's promise: `npm start` builds, initialises, prints a first customer's key once, then serves. */
 describe('npm start on a fresh data directory', () => {
@@ -61,19 +66,22 @@ describe('npm start on a fresh data directory', () => {
     expect(body.response.result).toBe('success');
   });
 
-  it(
-    '--workers 2 forks two workers sharing the port, and SIGTERM stops them all',
+  it.each(backends)(
+    '--workers 2 on $name: two workers share the port and the state, and SIGTERM stops them all',
     { timeout: 60_000 },
-    async () => {
+    async ({ name }) => {
       // dist/ was built by `npm start` above
       const dir = mkdtempSync(join(tmpdir(), 'certgrid-workers-'));
+      const schema = `t_workers_${randomBytes(4).toString('hex')}`;
+      const env: NodeJS.ProcessEnv = { ...process.env, CERTGRID_LOG_LEVEL: 'warn' };
+      if (name === 'postgres') {
+        await (await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, migrate: false })).close();
+        env.DATABASE_URL = `${pgTestUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      }
       const server = spawn(
         process.execPath,
         [join(root, 'dist/src/cli/bin.js'), 'serve', '--data', dir, '--port', '0', '--workers', '2'],
-        {
-          env: { ...process.env, CERTGRID_LOG_LEVEL: 'warn' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let out = '';
       const url = await new Promise<string>((resolve, reject) => {
@@ -88,6 +96,12 @@ describe('npm start on a fresh data directory', () => {
       });
       try {
         const key = /api_key: +(\S+)/.exec(out)?.[1];
+        // the store named is the one used
+        expect(out).toMatch(
+          name === 'postgres'
+            ? /created CA hierarchy \(p256\) in PostgreSQL/
+            : /created CA hierarchy \(p256\) in \//,
+        );
         // the first-run customer is created once, by the primary, not once per worker
         expect(out.match(/First run: created a customer/g)).toHaveLength(1);
         const workers = execFileSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' })
@@ -103,6 +117,33 @@ describe('npm start on a fresh data directory', () => {
           ),
         );
         expect(results.every((r) => r.response.result === 'success')).toBe(true);
+
+        // Issue across workers, revoke one: every CRL answer, whichever worker gives it, lists it.
+        const grid = async (action: string, fields: Record<string, string>) =>
+          (await (
+            await fetch(`${url}/enterprise/api/?action=${action}`, {
+              method: 'POST',
+              body: new URLSearchParams({ customer_name: 'default', customer_api_key: key!, ...fields }),
+            })
+          ).json()) as { response: { result: string; return: { serial: string; client_id: number } } };
+        const issued = await Promise.all(
+          ['Ann Lee', 'Bo Chen', 'Cy Diaz', 'Di Eze'].map((fullName, i) =>
+            grid('grid_request_email_cert', {
+              full_name: fullName,
+              email: `u${i}@example.com`,
+              csr: makeCsr().pem,
+            }),
+          ),
+        );
+        expect(issued.every((r) => r.response.result === 'success')).toBe(true);
+        const victim = issued[2]!.response.return;
+        expect(
+          (await grid('grid_email_revoke', { client_id: String(victim.client_id) })).response.result,
+        ).toBe('success');
+        for (let i = 0; i < 4; i++) {
+          const crl = Buffer.from(await (await fetch(`${url}/crl/issuing-1.crl`)).arrayBuffer());
+          expect(crl.includes(Buffer.from(victim.serial, 'hex'))).toBe(true);
+        }
         const exited = new Promise<number | null>((r) => server.once('exit', (code) => r(code)));
         server.kill('SIGTERM');
         expect(await exited).toBe(0);
@@ -110,6 +151,7 @@ describe('npm start on a fresh data directory', () => {
       } finally {
         server.kill('SIGKILL');
         rmSync(dir, { recursive: true, force: true });
+        if (name === 'postgres') await dropPgSchema(pgTestUrl, schema);
       }
     },
   );
