@@ -1,12 +1,12 @@
-import { SERVER_TYPES } from './types.js';
-
 /**
  * Grid `server_type` ids (the spec's appendix A, which the spec does not reproduce). The numbering
  * is the legacy one DigiCert and Comodo shared; the spec pins -1 = OTHER and 2 = Apache
  * (its PHP example sends 2 "//apache"; its responses show "Apache" and "OTHER").
  */
 const TABLE: Readonly<Record<number, string>> = Object.freeze({
+  [-1]: 'OTHER',
   1: 'AOL',
+  2: 'Apache',
   3: 'Apache-SSL (Ben-SSL, not Stronghold)',
   4: 'C2Net Stronghold',
   5: 'Cobalt Raq',
@@ -39,7 +39,6 @@ const TABLE: Readonly<Record<number, string>> = Object.freeze({
   32: 'H-Sphere',
   33: 'Cisco 3000 Series VPN Concentrator',
   34: 'Citrix',
-  ...SERVER_TYPES,
 });
 
 export const DEFAULT_SERVER_TYPE = -1;

@@ -163,9 +163,3 @@ export interface GridService {
     message: string,
   ): Promise<void>;
 }
-
-/** Server types of the Grid API's appendix A (numeric id → display name). */
-export const SERVER_TYPES: Readonly<Record<number, string>> = {
-  [-1]: 'OTHER',
-  2: 'Apache',
-};
