@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,6 +71,10 @@ describe.each(backends)('certgrid CLI on $name', ({ name }) => {
     expect(parsed.cas).toHaveLength(2);
     expect(parsed.cas[0]!.certhash).toMatch(/^[0-9a-f]{64}$/);
     expect(parsed.cas[0]!.pem).toMatch(/BEGIN CERTIFICATE/);
+    // certhash is the lowercase hex SHA-256 of the certificate's DER
+    for (const c of parsed.cas) {
+      expect(c.certhash).toBe(createHash('sha256').update(new X509Certificate(c.pem).raw).digest('hex'));
+    }
   });
 
   it('customer create prints the name and a key once, --json as the issue specifies', async () => {

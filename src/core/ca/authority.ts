@@ -14,6 +14,7 @@ import type { Clock, Random } from '../deps.js';
 import { CertgridError } from '../errors.js';
 import type { CaRecord, CaRepository, CrlRecord } from './authority-repository.js';
 import { buildCrl } from './crl.js';
+import { certhashOf } from './index.js';
 import { createCaHierarchy, loadCa } from './hierarchy.js';
 import { issueCertificate, prepareCertificate } from './issue.js';
 import { encryptPrivateKeyPem } from './key-store.js';
@@ -295,7 +296,7 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
           certDer: ca.certDer,
           keyPem: encryptPrivateKeyPem(ca.privateKey, passphrase),
           keyType: ca.keyType,
-          certhash: x.fingerprint256.replace(/:/g, '').toLowerCase(),
+          certhash: certhashOf(ca.certDer),
           serialHex: x.serialNumber.toUpperCase(),
           subject: x.subject.replace(/\n/g, ', '),
           notBefore: new Date(x.validFrom),
