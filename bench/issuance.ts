@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fmt, runLoad, type LoadResult } from './lib/load.js';
-import { hasCommand, makeCsrPool } from './lib/openssl.js';
+import { hasCommand, makeCsrPool, OPENSSL_NEWKEY } from './lib/openssl.js';
 import { initDataDir, rawSignRate, startCertgridServer } from './lib/certgrid-server.js';
 
 /** Grid full names are letters, spaces and . ' - only. */
@@ -20,7 +20,8 @@ const NAMES = [
 interface Options {
   keyTypes: string[];
   workers: number[];
-  csrKey: string;
+  /** Client CSR key type; undefined = the CA's own key type, as in a deployment that standardises on one. */
+  csrKey: string | undefined;
   concurrencies: number[];
   durationMs: number;
 }
@@ -33,7 +34,7 @@ function parseArgs(args: string[]): Options {
   return {
     keyTypes: (get('--key-types') ?? 'p256,rsa2048').split(','),
     workers: (get('--workers') ?? '1,2').split(',').map(Number),
-    csrKey: get('--csr-key') ?? 'p256',
+    csrKey: get('--csr-key'),
     concurrencies: (get('--concurrency') ?? '1,8,32,64').split(',').map(Number),
     durationMs: Number(get('--seconds') ?? 5) * 1000,
   };
@@ -50,13 +51,14 @@ export async function runIssuanceBench(args: string[]): Promise<void> {
     console.log(
       `issuance benchmark: ${opts.durationMs / 1000}s per point, concurrency ${opts.concurrencies.join(',')}`,
     );
-    const csrs = makeCsrPool(work, 32, opts.csrKey);
     for (const keyType of opts.keyTypes) {
+      const csrKey = opts.csrKey ?? keyType;
+      const csrs = makeCsrPool(work, 32, csrKey);
       const dataDir = join(work, `data-${keyType}`);
       const customer = initDataDir(dataDir, keyType);
       const raw = await rawSignRate(dataDir, keyType);
       console.log(
-        `\n== CA key ${keyType}: raw node:crypto sign rate ${fmt(raw)}/s (one core, the same CA key)`,
+        `\n== CA key ${keyType}, client CSRs ${csrKey}: raw node:crypto sign rate ${fmt(raw)}/s (one core, the same CA key)`,
       );
       let best: LoadResult | undefined;
       for (const workers of opts.workers) {
@@ -104,18 +106,9 @@ export async function runIssuanceBench(args: string[]): Promise<void> {
   }
 }
 
-const OPENSSL_KEY: Record<string, string[]> = {
-  p256: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
-  p384: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
-  rsa2048: ['-newkey', 'rsa:2048'],
-  rsa3072: ['-newkey', 'rsa:3072'],
-  rsa4096: ['-newkey', 'rsa:4096'],
-  ed25519: ['-newkey', 'ed25519'],
-};
-
 /** cfssl serve with a throwaway CA of the same key type, no database: the peer's best case. */
 async function compareCfssl(work: string, keyType: string, csrs: string[], opts: Options, best: LoadResult) {
-  const keyArgs = OPENSSL_KEY[keyType];
+  const keyArgs = OPENSSL_NEWKEY[keyType];
   if (keyArgs === undefined) return;
   const dir = join(work, `cfssl-${keyType}`);
   mkdirSync(dir, { recursive: true });

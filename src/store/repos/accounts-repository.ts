@@ -9,6 +9,7 @@ import type {
 import { CertgridError } from '../../core/errors.js';
 import type { Database } from '../schema.js';
 import { isUniqueViolation } from './errors.js';
+import { prepare } from './prepared.js';
 import { asRepoDb, inTransaction, type Executor } from './transaction.js';
 
 const taken = (field: string, what: string): CertgridError =>
@@ -75,6 +76,26 @@ const toAccount = (r: AccountRow): AccountRecord => ({
 
 export function createAccountsRepository(store: Kysely<Database>): AccountsRepository {
   const db = asRepoDb(store);
+  // Every Grid call authenticates through this lookup, so it is compiled once.
+  const apiKeyOwner = prepare(
+    db,
+    (keyHash: string) =>
+      db
+        .selectFrom('api_keys')
+        .innerJoin('users', 'users.id', 'api_keys.user_id')
+        .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+        .select([
+          'api_keys.key_hash',
+          'api_keys.account_id',
+          'accounts.name as account_name',
+          'api_keys.user_id',
+          'users.username',
+          'users.full_name',
+          'api_keys.revoked_at',
+        ])
+        .where('api_keys.key_hash', '=', keyHash),
+    [''],
+  );
   return {
     createAccount: (input) =>
       inTransaction(db, async (trx) => {
@@ -160,21 +181,7 @@ export function createAccountsRepository(store: Kysely<Database>): AccountsRepos
     insertApiKey: (k) => insertKey(db, k),
 
     async findApiKeyOwner(keyHash): Promise<ApiKeyOwner | null> {
-      const r = await db
-        .selectFrom('api_keys')
-        .innerJoin('users', 'users.id', 'api_keys.user_id')
-        .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
-        .select([
-          'api_keys.key_hash',
-          'api_keys.account_id',
-          'accounts.name as account_name',
-          'api_keys.user_id',
-          'users.username',
-          'users.full_name',
-          'api_keys.revoked_at',
-        ])
-        .where('api_keys.key_hash', '=', keyHash)
-        .executeTakeFirst();
+      const [r] = await apiKeyOwner(keyHash);
       if (!r) return null;
       return {
         keyHash: r.key_hash,
