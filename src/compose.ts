@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertgridError } from './core/errors.js';
 import type { Config } from './config/index.js';
-import { createAccounts, type Accounts } from './core/accounts/index.js';
+import { createAccounts, createMemoryLoginThrottle, type Accounts } from './core/accounts/index.js';
 import { createAuditLog, type AuditLog } from './core/audit/index.js';
 import { createCertificateAuthority, type CertificateAuthority } from './core/ca/authority.js';
 import { createWeakKeyChecker } from './core/ca/csr/index.js';
@@ -21,6 +21,7 @@ import {
   type Random,
 } from './core/deps.js';
 import { createGridService } from './core/grid/index.js';
+import { createInventory, createIssuedRecorder, type Inventory } from './core/inventory/index.js';
 import type { GridService } from './core/grid/types.js';
 import type { Store } from './store/db.js';
 import { createRepositories } from './store/repos/index.js';
@@ -30,8 +31,11 @@ export interface Certgrid {
   readonly audit: AuditLog;
   readonly ca: CertificateAuthority;
   readonly grid: GridService;
+  readonly inventory: Inventory;
   /** The CA as the /crl, /ocsp and /ca endpoints see it. */
   readonly pki: PkiPublisher;
+  /** The clock the core runs on, for adapters that stamp their answers (CertView error `datetime`). */
+  readonly clock: Clock;
   /** Releases what the core holds; the store stays open (its opener closes it). */
   close(): Promise<void>;
 }
@@ -92,7 +96,14 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
   // Blocklists are read once, here, synchronously (DESIGN: build the checker in the composition root).
   const weakKeys = createWeakKeyChecker({ debianBlocklists: config.ca.weakKeyBlocklists });
 
-  const accounts = createAccounts({ repo: repos.accounts, clock, random });
+  const accounts = createAccounts({
+    repo: repos.accounts,
+    clock,
+    random,
+    tokenTtlMinutes: config.certview.tokenTtlMinutes,
+    // Per process (see login-throttle.ts): with --workers N each worker counts on its own.
+    loginThrottle: createMemoryLoginThrottle(config.auth),
+  });
   const audit = createAuditLog({ repo: repos.audit, clock });
   const ca = createCertificateAuthority({
     repo: repos.ca,
@@ -102,6 +113,8 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     passphrase,
     crlRefreshHours: config.ca.crlRefreshHours,
   });
+  const inventoryDeps = { repo: repos.inventory, clock };
+  const inventory = createInventory(inventoryDeps);
   const grid = createGridService({
     repo: repos.grid,
     ca,
@@ -110,6 +123,11 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     clock,
     weakKeys,
     config: config.grid,
+    // Every certificate the CA issues appears in the account's inventory at once.
+    issued: createIssuedRecorder(inventoryDeps, async () => {
+      const chain = await ca.chain();
+      return [chain.issuingDer, chain.rootDer];
+    }),
   });
   logger.info({ store: store.dialect }, 'certgrid core ready');
   return {
@@ -117,7 +135,9 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     audit,
     ca,
     grid,
+    inventory,
     pki: ca,
+    clock,
     close: () => Promise.resolve(),
   };
 }

@@ -30,6 +30,8 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
   const app = await buildApp({
     grid: certgrid.grid,
     pki: certgrid.pki,
+    inventory: certgrid.inventory,
+    certview: { accounts: certgrid.accounts, clock: certgrid.clock },
     logger: { level: config.logLevel },
   });
   const url = await app.listen({ host: config.host, port: config.port });

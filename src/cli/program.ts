@@ -4,8 +4,14 @@ import { reportFailure } from './output.js';
 import { serveCommand } from './commands/serve.js';
 import { initCommand } from './commands/init.js';
 import { customerCreateCommand, customerSetCommand } from './commands/customer.js';
-import { userCreateCommand, apiKeyCreateCommand } from './commands/user.js';
+import {
+  userCreateCommand,
+  apiKeyCreateCommand,
+  userGrantCommand,
+  userRevokeCommand,
+} from './commands/user.js';
 import { caShowCommand } from './commands/ca.js';
+import { importCommand } from './commands/import.js';
 
 export interface Io {
   out(s: string): void;
@@ -60,7 +66,7 @@ export function buildProgram(io: Io = processIo): Command {
     .action((opts) => customerCreateCommand(opts, io));
   customer
     .command('set')
-    .description("change a customer's approval settings")
+    .description("change a customer's approval and API access settings")
     .requiredOption('--name <customer_name>', 'customer name')
     .addOption(
       new Option('--api-approvals <on|off>', 'allow approving and rejecting through the API').choices([
@@ -70,6 +76,12 @@ export function buildProgram(io: Io = processIo): Command {
     )
     .addOption(
       new Option('--self-approval <on|off>', 'allow requesters to approve their own requests').choices([
+        'on',
+        'off',
+      ]),
+    )
+    .addOption(
+      new Option('--certview-api-access <on|off>', "the customer's licence for the CertView API").choices([
         'on',
         'off',
       ]),
@@ -88,10 +100,29 @@ export function buildProgram(io: Io = processIo): Command {
     .requiredOption('--password <password>', 'password (at least 8 characters)')
     .requiredOption('--role <role>', 'Super User | Manager | PKI Admin | Approver | Reader')
     .option('--full-name <name>', 'display name')
+    .option('--permissions <list>', 'comma-separated permissions to grant, e.g. CERTVIEW.API.ACCESS')
     .option('--json', 'print JSON')
     .addOption(dataOption())
     .addOption(configOption())
     .action((opts) => userCreateCommand(opts, io));
+  user
+    .command('grant')
+    .description('grant a permission to a user (e.g. CERTVIEW.API.ACCESS)')
+    .requiredOption('--username <username>', 'login name')
+    .requiredOption('--permission <permission>', 'permission name')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => userGrantCommand(opts, io));
+  user
+    .command('revoke')
+    .description("take a permission back from a user; effective at the user's next API call")
+    .requiredOption('--username <username>', 'login name')
+    .requiredOption('--permission <permission>', 'permission name')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => userRevokeCommand(opts, io));
 
   const apikey = program.command('apikey').description('manage API keys');
   apikey
@@ -111,6 +142,17 @@ export function buildProgram(io: Io = processIo): Command {
     .addOption(dataOption())
     .addOption(configOption())
     .action((opts) => caShowCommand(opts, io));
+
+  program
+    .command('import')
+    .description('import certificates (PEM, DER, PKCS#7; directories recursively) into the inventory')
+    .argument('<paths...>', 'certificate files or directories')
+    .option('--customer <customer_name>', 'customer to import into (default: the only customer, `default`)')
+    .option('--asset <name>', 'attach every certificate to this asset')
+    .option('--json', 'print a JSON summary')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((paths: string[], opts) => importCommand(paths, opts, io));
 
   return program;
 }

@@ -32,6 +32,16 @@ export interface Config {
     readonly defaultValidityYears: number;
     readonly maxValidityYears: number;
   };
+  readonly certview: {
+    /** Lifetime of the JWTs `POST /auth` issues (the spec's 4 hours by default). */
+    readonly tokenTtlMinutes: number;
+  };
+  /** Password login throttling (per process; see core/accounts/login-throttle.ts). */
+  readonly auth: {
+    readonly maxFailuresPerUser: number;
+    readonly maxFailuresPerIp: number;
+    readonly failureWindowMinutes: number;
+  };
 }
 
 export interface ConfigOverrides {
@@ -79,6 +89,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     ? env.CERTGRID_WEAK_KEY_BLOCKLISTS.split(':').filter(Boolean)
     : ((fileCa.weakKeyBlocklists as string[] | undefined) ?? []);
   const fileGrid = (file.grid ?? {}) as Record<string, unknown>;
+  const fileCertview = (file.certview ?? {}) as Record<string, unknown>;
+  const fileAuth = (file.auth ?? {}) as Record<string, unknown>;
 
   return Object.freeze({
     host,
@@ -98,6 +110,17 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     grid: Object.freeze({
       defaultValidityYears: positiveNumber('grid.defaultValidityYears', fileGrid.defaultValidityYears ?? 1),
       maxValidityYears: positiveNumber('grid.maxValidityYears', fileGrid.maxValidityYears ?? 3),
+    }),
+    certview: Object.freeze({
+      tokenTtlMinutes: positiveInteger(
+        'certview.tokenTtlMinutes',
+        pick(undefined, env.CERTGRID_TOKEN_TTL_MINUTES, fileCertview.tokenTtlMinutes, 240),
+      ),
+    }),
+    auth: Object.freeze({
+      maxFailuresPerUser: positiveInteger('auth.maxFailuresPerUser', fileAuth.maxFailuresPerUser ?? 5),
+      maxFailuresPerIp: positiveInteger('auth.maxFailuresPerIp', fileAuth.maxFailuresPerIp ?? 20),
+      failureWindowMinutes: positiveInteger('auth.failureWindowMinutes', fileAuth.failureWindowMinutes ?? 15),
     }),
   });
 }
@@ -138,6 +161,12 @@ function parseWorkers(v: unknown): number {
 function positiveNumber(name: string, v: unknown): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number`);
+  return n;
+}
+
+function positiveInteger(name: string, v: unknown): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer`);
   return n;
 }
 

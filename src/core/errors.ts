@@ -15,6 +15,8 @@ export type ErrorCode =
   // input
   | 'MISSING_ARGUMENT'
   | 'INVALID_ARGUMENT'
+  /** Two parameters given where at most one of them may be (CertView 1904). */
+  | 'CONFLICTING_ARGUMENTS'
   | 'INVALID_CHARS'
   | 'INVALID_FORMAT'
   | 'SERIAL_OR_ORDER_ID_REQUIRED'
@@ -28,6 +30,11 @@ export type ErrorCode =
   | 'CERT_NOT_ISSUED'
   // auth
   | 'AUTH_FAILED'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'PERMISSION_DENIED'
+  | 'LICENSE_DENIED'
+  | 'RATE_LIMITED'
   // issuance
   | 'LINT_FAILED'
   | 'CA_NOT_INITIALISED'

@@ -1,7 +1,10 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { PkiPublisher } from '../core/ca/publisher.js';
 import type { GridService } from '../core/grid/types.js';
+import { registerCertificateRoutes } from '../api/certview/certificate-routes.js';
+import { certviewApiPlugin, type CertviewApiOptions } from '../api/certview/plugin.js';
+import type { Inventory } from '../core/inventory/index.js';
 import { gridApiPlugin } from '../api/grid/plugin.js';
 import { pkiRoutes } from '../api/pki/routes.js';
 
@@ -12,6 +15,38 @@ export interface AppDeps {
   readonly logger?: FastifyServerOptions['logger'];
   /** Trust X-Forwarded-For from a reverse proxy (for audit IPs). */
   readonly trustProxy?: boolean;
+  /** The inventory behind the CertView certificate endpoints. */
+  readonly inventory?: Inventory;
+  /** The CertView API (`POST /auth`, `/certview/*`); not served when absent. */
+  readonly certview?: CertviewApiOptions;
+}
+
+/**
+ * Request URLs are logged; `POST /auth` also takes its password from the query string, so that
+ * value is masked first.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]password=)[^&#]*/gi, '$1***');
+}
+
+function withRedactedUrls(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false;
+  const options = logger === true ? {} : logger;
+  return {
+    ...options,
+    serializers: {
+      // Fastify's own request serializer, with the URL masked.
+      req: (req: FastifyRequest) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        version: req.headers['accept-version'] as string | undefined,
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+      ...options.serializers,
+    },
+  };
 }
 
 /**
@@ -20,7 +55,7 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: withRedactedUrls(deps.logger),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     // Request ids make a 500 traceable in the log without showing anything to the client.
@@ -42,6 +77,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', () => ({ status: 'ok' }));
   await app.register(gridApiPlugin, { grid: deps.grid });
+  if (deps.certview !== undefined) {
+    const certview = deps.certview;
+    await app.register(certviewApiPlugin, {
+      ...certview,
+      registerRoutes: async (scope) => {
+        if (deps.inventory !== undefined)
+          await registerCertificateRoutes(scope, { inventory: deps.inventory });
+        await certview.registerRoutes?.(scope);
+      },
+    });
+  }
   await app.register(pkiRoutes, { pki: deps.pki });
   return app;
 }

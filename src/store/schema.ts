@@ -15,6 +15,19 @@ export interface Database {
   cert_requests: CertRequestsTable;
   orders: OrdersTable;
   audit_events: AuditEventsTable;
+  jwt_signing_keys: JwtSigningKeysTable;
+  // CertView inventory (migration 004)
+  certificates: CertificatesTable;
+  certificate_names: CertificateNamesTable;
+  assets: AssetsTable;
+  asset_interfaces: AssetInterfacesTable;
+  tags: TagsTable;
+  asset_tags: AssetTagsTable;
+  host_instances: HostInstancesTable;
+  instance_vulnerabilities: InstanceVulnerabilitiesTable;
+  certificate_assets: CertificateAssetsTable;
+  certificate_instances: CertificateInstancesTable;
+  approved_cas: ApprovedCasTable;
 }
 
 export interface AccountsTable {
@@ -26,6 +39,8 @@ export interface AccountsTable {
   /** Whether a requester may approve their own request. */
   self_approval: Generated<number>;
   created_at: number;
+  /** The account's licence for the CertView API (403 code 2012 when 0). Migration 003. */
+  certview_api_access: Generated<number>;
 }
 
 export interface UsersTable {
@@ -37,6 +52,8 @@ export interface UsersTable {
   password_hash: string | null;
   role: string;
   created_at: number;
+  /** JSON array of granted permissions (`CERTVIEW.API.ACCESS`). Migration 003. */
+  permissions: Generated<string>;
 }
 
 export interface ApiKeysTable {
@@ -47,6 +64,16 @@ export interface ApiKeysTable {
   key_hash: string;
   created_at: number;
   revoked_at: number | null;
+}
+
+/** HS256 secrets for CertView JWTs; the highest generation signs, every row verifies its own `kid`. */
+export interface JwtSigningKeysTable {
+  kid: string;
+  /** Unique: two processes creating the same generation end with one row. */
+  generation: number;
+  /** 32 random bytes. */
+  secret: Buffer;
+  created_at: number;
 }
 
 export interface CasTable {
@@ -145,5 +172,147 @@ export interface AuditEventsTable {
   message: Generated<string>;
   /** api | ui */
   origin: string;
+  created_at: number;
+}
+
+/** One certificate of an account's inventory, keyed by certhash; every column is computed from the DER. */
+export interface CertificatesTable {
+  id: Generated<number>;
+  account_id: number;
+  certhash: string;
+  der: Buffer;
+  serial_number: string;
+  key_algorithm: string;
+  key_size: number;
+  signature_algorithm: string;
+  /** Leaf | Intermediate | Root */
+  cert_type: string;
+  self_signed: Generated<number>;
+  extended_validation: Generated<number>;
+  /** approved | unapproved | self-signed */
+  issuer_category: Generated<string>;
+  valid_from: number;
+  valid_to: number;
+  subject_name: Generated<string>;
+  subject_organization: Generated<string>;
+  /** JSON array. */
+  subject_organization_unit: Generated<string>;
+  subject_locality: Generated<string>;
+  subject_state: Generated<string>;
+  subject_country: Generated<string>;
+  issuer_name: Generated<string>;
+  issuer_organization: Generated<string>;
+  issuer_organization_unit: Generated<string>;
+  issuer_locality: Generated<string>;
+  issuer_state: Generated<string>;
+  issuer_country: Generated<string>;
+  root_name: Generated<string>;
+  root_organization: Generated<string>;
+  root_organization_unit: Generated<string>;
+  root_locality: Generated<string>;
+  root_state: Generated<string>;
+  root_country: Generated<string>;
+  subject_dn: Generated<string>;
+  issuer_dn: Generated<string>;
+  issuer_certhash: string | null;
+  root_certhash: string | null;
+  /** JSON arrays. */
+  san_dns: Generated<string>;
+  san_ip: Generated<string>;
+  key_usage: Generated<string>;
+  enhanced_key_usage: Generated<string>;
+  subject_key_id: string | null;
+  auth_key_id: string | null;
+  is_ca: Generated<number>;
+  /** JSON array of CA | IMPORT | SCAN. */
+  sources: Generated<string>;
+  imported: Generated<number>;
+  order_status: Generated<string>;
+  instance_count: Generated<number>;
+  asset_count: Generated<number>;
+  first_found: number;
+  last_found: number;
+  created: number;
+  updated: number;
+}
+
+/** Searchable multi-valued names of a certificate (SAN entries), lowercased. */
+export interface CertificateNamesTable {
+  certificate_id: number;
+  account_id: number;
+  /** dns | ip | email | uri */
+  kind: string;
+  value: string;
+}
+
+export interface AssetsTable {
+  id: Generated<number>;
+  account_id: number;
+  uuid: string;
+  name: string;
+  netbios_name: Generated<string>;
+  operating_system: Generated<string>;
+  primary_ip: Generated<string>;
+  managed: Generated<number>;
+  certificate_count: Generated<number>;
+  created: number;
+  updated: number;
+}
+
+export interface AssetInterfacesTable {
+  asset_id: number;
+  hostname: Generated<string>;
+  address: Generated<string>;
+}
+
+export interface TagsTable {
+  id: Generated<number>;
+  account_id: number;
+  uuid: string;
+  name: string;
+}
+
+export interface AssetTagsTable {
+  asset_id: number;
+  tag_id: number;
+}
+
+export interface HostInstancesTable {
+  id: Generated<number>;
+  asset_id: number;
+  port: number;
+  protocol: Generated<string>;
+  fqdn: Generated<string>;
+  service: Generated<string>;
+  grade: Generated<string>;
+  /** JSON array (TLSv1.2 …). */
+  ssl_protocols: Generated<string>;
+  created: number;
+  updated: number;
+}
+
+export interface InstanceVulnerabilitiesTable {
+  host_instance_id: number;
+  qid: number;
+  title: string;
+  severity: number;
+}
+
+export interface CertificateAssetsTable {
+  certificate_id: number;
+  asset_id: number;
+  created: number;
+  updated: number;
+}
+
+export interface CertificateInstancesTable {
+  certificate_id: number;
+  host_instance_id: number;
+  last_found: number;
+}
+
+export interface ApprovedCasTable {
+  account_id: number;
+  certhash: string;
   created_at: number;
 }

@@ -172,12 +172,151 @@ describe.each(backends)('certgrid CLI on $name', ({ name }) => {
     expect(none.status).toBe(64);
   });
 
+  it('customer set turns CertView API access off and on', async () => {
+    const off = await cli(
+      'customer',
+      'set',
+      '--name',
+      'acme',
+      '--certview-api-access',
+      'off',
+      '--json',
+      '--data',
+      data,
+    );
+    expect(off.status).toBe(0);
+    expect(JSON.parse(off.out)).toMatchObject({ customer_name: 'acme', certviewApiAccess: false });
+    const on = await cli(
+      'customer',
+      'set',
+      '--name',
+      'acme',
+      '--certview-api-access',
+      'on',
+      '--json',
+      '--data',
+      data,
+    );
+    expect(JSON.parse(on.out)).toMatchObject({ certviewApiAccess: true });
+    const bad = await cli(
+      'customer',
+      'set',
+      '--name',
+      'acme',
+      '--certview-api-access',
+      'maybe',
+      '--data',
+      data,
+    );
+    expect(bad.status).toBe(64);
+  });
+
+  it('user create --permissions, user grant and user revoke', async () => {
+    const created = await cli(
+      'user',
+      'create',
+      '--customer',
+      'acme',
+      '--username',
+      'viewer',
+      '--password',
+      'long enough',
+      '--role',
+      'Reader',
+      '--permissions',
+      'certview.api.access',
+      '--json',
+      '--data',
+      data,
+    );
+    expect(created.status).toBe(0);
+    expect(JSON.parse(created.out)).toMatchObject({
+      username: 'viewer',
+      permissions: ['CERTVIEW.API.ACCESS'],
+    });
+    const revoked = await cli(
+      'user',
+      'revoke',
+      '--username',
+      'viewer',
+      '--permission',
+      'CERTVIEW.API.ACCESS',
+      '--json',
+      '--data',
+      data,
+    );
+    expect(revoked.status).toBe(0);
+    expect(JSON.parse(revoked.out)).toEqual({ username: 'viewer', role: 'Reader', permissions: [] });
+    const granted = await cli(
+      'user',
+      'grant',
+      '--username',
+      'viewer',
+      '--permission',
+      'CERTVIEW.API.ACCESS',
+      '--data',
+      data,
+    );
+    expect(granted.status).toBe(0);
+    expect(granted.out).toBe('user viewer (Reader) permissions: CERTVIEW.API.ACCESS\n');
+  });
+
+  it('permission commands fail with one line: unknown permission 65, unknown user 66, missing option 64', async () => {
+    const create = await cli(
+      'user',
+      'create',
+      '--customer',
+      'acme',
+      '--username',
+      'bad-perms',
+      '--password',
+      'long enough',
+      '--role',
+      'Reader',
+      '--permissions',
+      'CERTVIEW.API.ACCESS,EVERYTHING',
+      '--data',
+      data,
+    );
+    expect(create.status).toBe(65);
+    expect(create.err).toMatch(/^certgrid: permissions: must be one of CERTVIEW\.API\.ACCESS\n$/);
+    const unknownUser = await cli(
+      'user',
+      'grant',
+      '--username',
+      'nobody',
+      '--permission',
+      'CERTVIEW.API.ACCESS',
+      '--data',
+      data,
+    );
+    expect(unknownUser.status).toBe(66);
+    expect(unknownUser.err.trim().split('\n')).toHaveLength(1);
+    const unknownPermission = await cli(
+      'user',
+      'revoke',
+      '--username',
+      'viewer',
+      '--permission',
+      'ROOT',
+      '--data',
+      data,
+    );
+    expect(unknownPermission.status).toBe(65);
+    const usage = await cli('user', 'grant', '--username', 'viewer', '--data', data);
+    expect(usage.status).toBe(64);
+    expect(usage.err).toMatch(/--permission/);
+  });
+
   it('every command has --help, and a missing option is a usage error', async () => {
     for (const cmd of [
       ['serve'],
       ['init'],
       ['customer', 'create'],
+      ['customer', 'set'],
       ['user', 'create'],
+      ['user', 'grant'],
+      ['user', 'revoke'],
       ['ca', 'show'],
       ['apikey', 'create'],
     ]) {

@@ -121,6 +121,7 @@ describe.each(storeFactories)('repositories on $name', (factory) => {
         apiApprovals: false,
         selfApproval: true,
         createdAt: T,
+        certviewApiAccess: true,
       });
       expect((await repos.accounts.findAccountById(a.accountId))?.name).toBe(a.name);
       expect(await repos.accounts.findAccountByName('nobody')).toBeNull();

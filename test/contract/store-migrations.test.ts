@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropPgSchema, migrateToLatest, openStore, type Store } from '../../src/store/db.js';
+import { migrationProvider } from '../../src/store/migrations/index.js';
 import { pgEnabled, pgTestUrl, storeFactories } from '../helpers/stores.js';
 
 describe.each(storeFactories)('store migrations on $name', (factory) => {
@@ -26,6 +28,7 @@ describe.each(storeFactories)('store migrations on $name', (factory) => {
       'orders',
       'cert_requests',
       'audit_events',
+      'jwt_signing_keys',
     ]) {
       expect(tables).toContain(t);
     }
@@ -77,6 +80,82 @@ describe.each(storeFactories)('store migrations on $name', (factory) => {
     expect(row.not_after).toBe(1_700_000_000_000);
     expect(Buffer.isBuffer(row.cert_der)).toBe(true);
     expect([...row.cert_der]).toEqual([2, 3]);
+  });
+});
+
+describe.each(storeFactories)('migration 003 (CertView authentication) on $name', (factory) => {
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  it('upgrading keeps existing accounts licensed for the API and gives existing users no permissions', async () => {
+    const schema = `t_mig3_${randomBytes(4).toString('hex')}`;
+    const raw =
+      factory.name === 'postgres'
+        ? await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, poolSize: 1, migrate: false })
+        : await openStore({ sqlitePath: ':memory:', migrate: false });
+    try {
+      const { db } = raw;
+      const migrationTableSchema = factory.name === 'postgres' ? { migrationTableSchema: schema } : {};
+      const to002 = await new Migrator({
+        db,
+        provider: migrationProvider,
+        ...migrationTableSchema,
+      }).migrateTo('002-revoke-requests');
+      expect(to002.error).toBeUndefined();
+      const acc = await db
+        .insertInto('accounts')
+        .values({ name: 'acme', created_at: 1 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('users')
+        .values({
+          account_id: acc.id,
+          username: 'u',
+          full_name: '',
+          password_hash: null,
+          role: 'Reader',
+          created_at: 1,
+        })
+        .execute();
+      await migrateToLatest(db, factory.name === 'postgres' ? schema : undefined);
+      expect(await db.selectFrom('accounts').select('certview_api_access').executeTakeFirstOrThrow()).toEqual(
+        {
+          certview_api_access: 1,
+        },
+      );
+      expect(await db.selectFrom('users').select('permissions').executeTakeFirstOrThrow()).toEqual({
+        permissions: '[]',
+      });
+    } finally {
+      await raw.close();
+      if (factory.name === 'postgres') await dropPgSchema(pgTestUrl, schema);
+    }
+  });
+
+  it('one signing key per generation and per kid; secrets read back as bytes', async () => {
+    store = await factory.open();
+    const { db } = store;
+    const key = { kid: 'k1', generation: 1, secret: Buffer.alloc(32, 7), created_at: 1 };
+    await db.insertInto('jwt_signing_keys').values(key).execute();
+    await expect(
+      db
+        .insertInto('jwt_signing_keys')
+        .values({ ...key, kid: 'k2' })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('jwt_signing_keys')
+        .values({ ...key, generation: 2 })
+        .execute(),
+    ).rejects.toThrow();
+    const row = await db.selectFrom('jwt_signing_keys').selectAll().executeTakeFirstOrThrow();
+    expect(Buffer.isBuffer(row.secret)).toBe(true);
+    expect(row.secret.equals(Buffer.alloc(32, 7))).toBe(true);
   });
 });
 

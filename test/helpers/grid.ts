@@ -31,6 +31,8 @@ export function testConfig(overrides: { maxValidityYears?: number; crlRefreshHou
       crlRefreshHours: overrides.crlRefreshHours ?? 12,
     },
     grid: { defaultValidityYears: 1, maxValidityYears: overrides.maxValidityYears ?? 3 },
+    certview: { tokenTtlMinutes: 240 },
+    auth: { maxFailuresPerUser: 5, maxFailuresPerIp: 20, failureWindowMinutes: 15 },
   };
 }
 

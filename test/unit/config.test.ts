@@ -43,6 +43,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ workers: '-1' }, {})).toThrow(/workers/);
   });
 
+  it('CertView token lifetime and login throttle: defaults, env, file, validation', () => {
+    const c = loadConfig({}, {});
+    expect(c.certview).toEqual({ tokenTtlMinutes: 240 });
+    expect(c.auth).toEqual({ maxFailuresPerUser: 5, maxFailuresPerIp: 20, failureWindowMinutes: 15 });
+    expect(loadConfig({}, { CERTGRID_TOKEN_TTL_MINUTES: '60' }).certview.tokenTtlMinutes).toBe(60);
+    const dir = mkdtempSync(join(tmpdir(), 'certgrid-config-'));
+    const file = join(dir, 'c.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        certview: { tokenTtlMinutes: 30 },
+        auth: { maxFailuresPerUser: 3, maxFailuresPerIp: 50, failureWindowMinutes: 60 },
+      }),
+    );
+    const fromFile = loadConfig({}, { CERTGRID_CONFIG: file });
+    expect(fromFile.certview.tokenTtlMinutes).toBe(30);
+    expect(fromFile.auth).toEqual({ maxFailuresPerUser: 3, maxFailuresPerIp: 50, failureWindowMinutes: 60 });
+    expect(
+      loadConfig({}, { CERTGRID_CONFIG: file, CERTGRID_TOKEN_TTL_MINUTES: '10' }).certview.tokenTtlMinutes,
+    ).toBe(10);
+    expect(() => loadConfig({}, { CERTGRID_TOKEN_TTL_MINUTES: '0' })).toThrow(/certview.tokenTtlMinutes/);
+    expect(() => loadConfig({}, { CERTGRID_TOKEN_TTL_MINUTES: '1.5' })).toThrow(/positive integer/);
+    writeFileSync(file, JSON.stringify({ auth: { maxFailuresPerIp: -1 } }));
+    expect(() => loadConfig({}, { CERTGRID_CONFIG: file })).toThrow(/auth.maxFailuresPerIp/);
+  });
+
   it('refuses bad values with a clear message', () => {
     expect(() => loadConfig({ port: '70000' }, {})).toThrow(/port/);
     expect(() => loadConfig({ keyType: 'dsa' }, {})).toThrow(/key type/);

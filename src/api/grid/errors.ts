@@ -158,6 +158,8 @@ const TABLE: Readonly<Record<ErrorCode, { readonly rule: Rule; readonly log?: 'e
     rule: (field, err) =>
       field === undefined ? generic(err) : specOr(`invalid_value:${field}`, err.message),
   },
+  // Not raised by any Grid action; a generic failure if it ever is.
+  CONFLICTING_ARGUMENTS: { rule: (_field, err) => generic(err) },
   INVALID_CHARS: {
     rule: byField('invalid_chars', (f) => `The ${f} parameter you have posted contains invalid characters`),
   },
@@ -183,6 +185,13 @@ const TABLE: Readonly<Record<ErrorCode, { readonly rule: Rule; readonly log?: 'e
   CERT_NOT_ISSUED: { rule: () => specError('cert_unavailable_processing') },
 
   AUTH_FAILED: { rule: () => ACCESS_DENIED },
+  // CertView's bearer tokens, permissions and login throttle never reach the Grid API (it uses API
+  // keys); mapped for completeness to the nearest Grid answers.
+  TOKEN_INVALID: { rule: () => ACCESS_DENIED },
+  TOKEN_EXPIRED: { rule: () => ACCESS_DENIED },
+  PERMISSION_DENIED: { rule: () => specError('api_request_action_unavailable') },
+  LICENSE_DENIED: { rule: () => specError('api_request_action_unavailable') },
+  RATE_LIMITED: { rule: (_f, err) => generic(err) },
 
   LINT_FAILED: { rule: (_f, err) => generic(err) },
   // No CA yet (`certgrid init` not run): the product cannot be issued "at this time".

@@ -23,12 +23,19 @@ export interface CustomerSetOptions extends CommonOptions {
   name: string;
   apiApprovals?: 'on' | 'off';
   selfApproval?: 'on' | 'off';
+  certviewApiAccess?: 'on' | 'off';
   json?: boolean;
 }
 
 export async function customerSetCommand(opts: CustomerSetOptions, io: Io): Promise<void> {
-  if (opts.apiApprovals === undefined && opts.selfApproval === undefined) {
-    throw new UsageError('nothing to change: give --api-approvals and/or --self-approval');
+  if (
+    opts.apiApprovals === undefined &&
+    opts.selfApproval === undefined &&
+    opts.certviewApiAccess === undefined
+  ) {
+    throw new UsageError(
+      'nothing to change: give --api-approvals, --self-approval and/or --certview-api-access',
+    );
   }
   const onOff = (v: 'on' | 'off' | undefined) => (v === undefined ? undefined : v === 'on');
   await withContext(opts, async ({ certgrid }) => {
@@ -36,6 +43,7 @@ export async function customerSetCommand(opts: CustomerSetOptions, io: Io): Prom
       customerName: opts.name,
       apiApprovals: onOff(opts.apiApprovals),
       selfApproval: onOff(opts.selfApproval),
+      certviewApiAccess: onOff(opts.certviewApiAccess),
     });
     if (opts.json) {
       io.out(JSON.stringify({ customer_name: opts.name, ...s }) + '\n');

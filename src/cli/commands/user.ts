@@ -1,3 +1,4 @@
+import type { UserPermissionsView } from '../../core/accounts/index.js';
 import { withContext, type CommonOptions } from '../context.js';
 import type { Io } from '../program.js';
 
@@ -7,6 +8,7 @@ export interface UserCreateOptions extends CommonOptions {
   password: string;
   role: string;
   fullName?: string;
+  permissions?: string;
   json?: boolean;
 }
 
@@ -18,6 +20,7 @@ export async function userCreateCommand(opts: UserCreateOptions, io: Io): Promis
       password: opts.password,
       role: opts.role,
       fullName: opts.fullName,
+      permissions: opts.permissions === undefined ? undefined : [opts.permissions],
     });
     if (opts.json) {
       io.out(
@@ -26,11 +29,13 @@ export async function userCreateCommand(opts: UserCreateOptions, io: Io): Promis
           username: opts.username,
           role: u.role,
           user_id: u.userId,
+          permissions: u.permissions,
         }) + '\n',
       );
       return;
     }
-    io.out(`user ${opts.username} (${u.role}) created for customer ${opts.customer}\n`);
+    const granted = u.permissions.length > 0 ? `, permissions: ${u.permissions.join(', ')}` : '';
+    io.out(`user ${opts.username} (${u.role}${granted}) created for customer ${opts.customer}\n`);
   });
 }
 
@@ -51,5 +56,41 @@ export async function apiKeyCreateCommand(opts: ApiKeyCreateOptions, io: Io): Pr
     }
     io.out(`api_key: ${k.apiKey}\n`);
     io.err('Store this API key now: certgrid keeps only its hash and cannot show it again.\n');
+  });
+}
+
+export interface UserPermissionOptions extends CommonOptions {
+  username: string;
+  permission: string;
+  json?: boolean;
+}
+
+function printPermissions(v: UserPermissionsView, json: boolean | undefined, io: Io): void {
+  if (json) {
+    io.out(JSON.stringify({ username: v.username, role: v.role, permissions: v.permissions }) + '\n');
+    return;
+  }
+  const list = v.permissions.length > 0 ? v.permissions.join(', ') : 'none';
+  const implicit = v.role === 'Super User' ? ' (a Super User holds every permission regardless)' : '';
+  io.out(`user ${v.username} (${v.role}) permissions: ${list}${implicit}\n`);
+}
+
+export async function userGrantCommand(opts: UserPermissionOptions, io: Io): Promise<void> {
+  await withContext(opts, async ({ certgrid }) => {
+    const v = await certgrid.accounts.grantPermission({
+      username: opts.username,
+      permission: opts.permission,
+    });
+    printPermissions(v, opts.json, io);
+  });
+}
+
+export async function userRevokeCommand(opts: UserPermissionOptions, io: Io): Promise<void> {
+  await withContext(opts, async ({ certgrid }) => {
+    const v = await certgrid.accounts.revokePermission({
+      username: opts.username,
+      permission: opts.permission,
+    });
+    printPermissions(v, opts.json, io);
   });
 }

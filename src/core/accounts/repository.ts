@@ -9,6 +9,8 @@ export interface AccountRecord {
   readonly apiApprovals: boolean;
   readonly selfApproval: boolean;
   readonly createdAt: Date;
+  /** The account's licence for the CertView API. */
+  readonly certviewApiAccess: boolean;
 }
 
 export interface UserRecord {
@@ -20,6 +22,8 @@ export interface UserRecord {
   readonly passwordHash: string | null;
   readonly role: string;
   readonly createdAt: Date;
+  /** Granted permissions as stored (unknown names included; see permissions.ts). */
+  readonly permissions: readonly string[];
 }
 
 export interface NewUser {
@@ -27,6 +31,29 @@ export interface NewUser {
   readonly fullName: string;
   readonly passwordHash: string | null;
   readonly role: string;
+  readonly createdAt: Date;
+  /** Default: none. */
+  readonly permissions?: readonly string[] | undefined;
+}
+
+/** A user with what every CertView call checks: role, permissions and the account's licence. */
+export interface PrincipalRecord {
+  readonly userId: number;
+  readonly username: string;
+  readonly role: string;
+  readonly permissions: readonly string[];
+  readonly accountId: number;
+  readonly accountName: string;
+  readonly certviewApiAccess: boolean;
+}
+
+/** An HS256 secret for CertView JWTs. */
+export interface SigningKeyRecord {
+  /** The JWS `kid` header of the tokens it signs. */
+  readonly kid: string;
+  /** The highest generation signs new tokens. */
+  readonly generation: number;
+  readonly secret: Uint8Array;
   readonly createdAt: Date;
 }
 
@@ -60,7 +87,11 @@ export interface AccountsRepository {
   findAccountById(id: number): Promise<AccountRecord | null>;
   updateAccountSettings(
     id: number,
-    settings: { readonly apiApprovals?: boolean | undefined; readonly selfApproval?: boolean | undefined },
+    settings: {
+      readonly apiApprovals?: boolean | undefined;
+      readonly selfApproval?: boolean | undefined;
+      readonly certviewApiAccess?: boolean | undefined;
+    },
   ): Promise<void>;
   /** @throws CertgridError ALREADY_EXISTS field `username`. */
   insertUser(accountId: number, user: NewUser): Promise<number>;
@@ -73,4 +104,19 @@ export interface AccountsRepository {
   }): Promise<number>;
   /** The owner of a key by its hash, revoked or not; null when no such key. */
   findApiKeyOwner(keyHash: string): Promise<ApiKeyOwner | null>;
+  /** A user with their account, by primary key: every CertView call makes this lookup. */
+  findPrincipalById(userId: number): Promise<PrincipalRecord | null>;
+  /**
+   * Replaces a user's permissions with `update(current)`, atomically with respect to concurrent
+   * updates of the same user (no grant or revocation is lost). Null when there is no such user.
+   */
+  updateUserPermissions(
+    userId: number,
+    update: (current: readonly string[]) => readonly string[],
+  ): Promise<readonly string[] | null>;
+  /** The signing key of the highest generation, or null when none was created yet. */
+  findLatestSigningKey(): Promise<SigningKeyRecord | null>;
+  findSigningKey(kid: string): Promise<SigningKeyRecord | null>;
+  /** @throws CertgridError ALREADY_EXISTS field `generation` when that generation (or kid) exists. */
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
 }

@@ -6,10 +6,12 @@ export interface AccountSettingsInput {
   readonly customerName: string;
   readonly apiApprovals?: boolean | undefined;
   readonly selfApproval?: boolean | undefined;
+  /** The account's licence for the CertView API. */
+  readonly certviewApiAccess?: boolean | undefined;
 }
 
 /**
- * Changes an account's approval settings; omitted settings keep their value.
+ * Changes an account's approval and API access settings; omitted settings keep their value.
  * @throws CertgridError NOT_FOUND field `customer_name`.
  */
 export async function setAccountSettings(
@@ -17,14 +19,22 @@ export async function setAccountSettings(
   input: AccountSettingsInput,
 ): Promise<AccountView> {
   const account = await requireAccount(deps.repo, input.customerName);
-  if (input.apiApprovals === undefined && input.selfApproval === undefined) return toAccountView(account);
+  if (
+    input.apiApprovals === undefined &&
+    input.selfApproval === undefined &&
+    input.certviewApiAccess === undefined
+  ) {
+    return toAccountView(account);
+  }
   await deps.repo.updateAccountSettings(account.id, {
     apiApprovals: input.apiApprovals,
     selfApproval: input.selfApproval,
+    certviewApiAccess: input.certviewApiAccess,
   });
   return {
     ...toAccountView(account),
     apiApprovals: input.apiApprovals ?? account.apiApprovals,
     selfApproval: input.selfApproval ?? account.selfApproval,
+    certviewApiAccess: input.certviewApiAccess ?? account.certviewApiAccess,
   };
 }

@@ -9,6 +9,8 @@ export interface AccountView {
   /** Whether a requester may approve their own request. */
   readonly selfApproval: boolean;
   readonly createdAt: Date;
+  /** Whether the account's users may call the CertView API (spec Appendix A, code 2012 when not). */
+  readonly certviewApiAccess: boolean;
 }
 
 export const toAccountView = (a: AccountRecord): AccountView => ({
@@ -17,6 +19,7 @@ export const toAccountView = (a: AccountRecord): AccountView => ({
   apiApprovals: a.apiApprovals,
   selfApproval: a.selfApproval,
   createdAt: a.createdAt,
+  certviewApiAccess: a.certviewApiAccess,
 });
 
 /** The name shown for a user in the audit log: the full name when there is one. */

@@ -51,6 +51,7 @@ async function approveIssue(
     SignatureHash | undefined;
   const message = `Certificate with common names: ${[request.commonName, ...request.sans].join(', ')}`;
 
+  let issuedDer: Buffer | undefined;
   const orderId = await withFreshSerial(async () => {
     const cert = await deps.ca.issue(
       {
@@ -63,6 +64,7 @@ async function approveIssue(
       csr.spkiDer,
       { notBefore, notAfter, hash },
     );
+    issuedDer = cert.der;
     return deps.repo.approveIssueRequest(
       decision,
       {
@@ -88,6 +90,7 @@ async function approveIssue(
       deps.audit.toRecord(success(ctx, AUDIT_EVENTS.approveRequest, message)),
     );
   });
+  if (issuedDer !== undefined) await deps.issued?.recordIssued(request.accountId, issuedDer);
   return { orderId, requestType: 'issue' };
 }
 

@@ -1,11 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { m001Initial } from './001-initial.js';
 import { m002RevokeRequests } from './002-revoke-requests.js';
+import { m003CertviewAuth } from './003-certview-auth.js';
+import { m004Inventory } from './004-inventory.js';
 
 /** Forward-only: migrations are never edited once released, only appended. */
 export const migrations: Record<string, Migration> = {
   '001-initial': m001Initial,
   '002-revoke-requests': m002RevokeRequests,
+  '003-certview-auth': m003CertviewAuth,
+  '004-inventory': m004Inventory,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,6 +4,8 @@ import type {
   AccountsRepository,
   ApiKeyOwner,
   NewUser,
+  PrincipalRecord,
+  SigningKeyRecord,
   UserRecord,
 } from '../../core/accounts/repository.js';
 import { CertgridError } from '../../core/errors.js';
@@ -26,6 +28,7 @@ async function insertUser(db: Executor, accountId: number, u: NewUser): Promise<
         password_hash: u.passwordHash,
         role: u.role,
         created_at: u.createdAt.getTime(),
+        permissions: JSON.stringify(u.permissions ?? []),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -61,7 +64,7 @@ async function insertKey(
 
 type AccountRow = Pick<
   Selectable<Database['accounts']>,
-  'name' | 'api_approvals' | 'self_approval' | 'created_at'
+  'name' | 'api_approvals' | 'self_approval' | 'created_at' | 'certview_api_access'
 > & {
   id: number;
 };
@@ -72,7 +75,28 @@ const toAccount = (r: AccountRow): AccountRecord => ({
   apiApprovals: Number(r.api_approvals) !== 0,
   selfApproval: Number(r.self_approval) !== 0,
   createdAt: new Date(Number(r.created_at)),
+  certviewApiAccess: Number(r.certview_api_access) !== 0,
 });
+
+/** A stored JSON list of strings; anything else reads as empty, so a damaged row grants nothing. */
+function stringList(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+const toSigningKey = (r: Selectable<Database['jwt_signing_keys']>): SigningKeyRecord => ({
+  kid: r.kid,
+  generation: Number(r.generation),
+  secret: new Uint8Array(r.secret),
+  createdAt: new Date(Number(r.created_at)),
+});
+
+// Concurrent permission updates of one user retry their compare-and-set this many times.
+const PERMISSION_UPDATE_ATTEMPTS = 10;
 
 export function createAccountsRepository(store: Kysely<Database>): AccountsRepository {
   const db = asRepoDb(store);
@@ -95,6 +119,25 @@ export function createAccountsRepository(store: Kysely<Database>): AccountsRepos
         ])
         .where('api_keys.key_hash', '=', keyHash),
     [''],
+  );
+  // Every CertView call re-reads its user and account through this lookup (primary keys only).
+  const principalById = prepare(
+    db,
+    (userId: number) =>
+      db
+        .selectFrom('users')
+        .innerJoin('accounts', 'accounts.id', 'users.account_id')
+        .select([
+          'users.id',
+          'users.username',
+          'users.role',
+          'users.permissions',
+          'users.account_id',
+          'accounts.name as account_name',
+          'accounts.certview_api_access',
+        ])
+        .where('users.id', '=', userId),
+    [0],
   );
   return {
     createAccount: (input) =>
@@ -140,9 +183,10 @@ export function createAccountsRepository(store: Kysely<Database>): AccountsRepos
     },
 
     async updateAccountSettings(id, s) {
-      const set: { api_approvals?: number; self_approval?: number } = {};
+      const set: { api_approvals?: number; self_approval?: number; certview_api_access?: number } = {};
       if (s.apiApprovals !== undefined) set.api_approvals = s.apiApprovals ? 1 : 0;
       if (s.selfApproval !== undefined) set.self_approval = s.selfApproval ? 1 : 0;
+      if (s.certviewApiAccess !== undefined) set.certview_api_access = s.certviewApiAccess ? 1 : 0;
       if (Object.keys(set).length === 0) return;
       await db.updateTable('accounts').set(set).where('id', '=', id).execute();
     },
@@ -162,6 +206,7 @@ export function createAccountsRepository(store: Kysely<Database>): AccountsRepos
           'users.password_hash',
           'users.role',
           'users.created_at',
+          'users.permissions',
         ])
         .where('users.username', '=', username)
         .executeTakeFirst();
@@ -175,6 +220,7 @@ export function createAccountsRepository(store: Kysely<Database>): AccountsRepos
         passwordHash: r.password_hash,
         role: r.role,
         createdAt: new Date(Number(r.created_at)),
+        permissions: stringList(r.permissions),
       };
     },
 
@@ -192,6 +238,76 @@ export function createAccountsRepository(store: Kysely<Database>): AccountsRepos
         fullName: r.full_name,
         revokedAt: r.revoked_at === null ? null : new Date(Number(r.revoked_at)),
       };
+    },
+
+    async findPrincipalById(userId): Promise<PrincipalRecord | null> {
+      const [r] = await principalById(userId);
+      if (!r) return null;
+      return {
+        userId: Number(r.id),
+        username: r.username,
+        role: r.role,
+        permissions: stringList(r.permissions),
+        accountId: Number(r.account_id),
+        accountName: r.account_name,
+        certviewApiAccess: Number(r.certview_api_access) !== 0,
+      };
+    },
+
+    // Compare-and-set on the stored text: portable (no SELECT … FOR UPDATE on SQLite) and a
+    // concurrent grant on another API node makes this one re-read instead of overwriting it.
+    async updateUserPermissions(userId, update) {
+      for (let attempt = 0; attempt < PERMISSION_UPDATE_ATTEMPTS; attempt++) {
+        const row = await db
+          .selectFrom('users')
+          .select('permissions')
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (!row) return null;
+        const next = [...update(stringList(row.permissions))];
+        const text = JSON.stringify(next);
+        if (text === row.permissions) return next;
+        const r = await db
+          .updateTable('users')
+          .set({ permissions: text })
+          .where('id', '=', userId)
+          .where('permissions', '=', row.permissions)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 1) return next;
+      }
+      throw new CertgridError('INTERNAL', 'The permissions kept changing concurrently; try again.');
+    },
+
+    async findLatestSigningKey() {
+      const r = await db
+        .selectFrom('jwt_signing_keys')
+        .selectAll()
+        .orderBy('generation', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return r ? toSigningKey(r) : null;
+    },
+
+    async findSigningKey(kid) {
+      const r = await db.selectFrom('jwt_signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
+      return r ? toSigningKey(r) : null;
+    },
+
+    async insertSigningKey(k) {
+      try {
+        await db
+          .insertInto('jwt_signing_keys')
+          .values({
+            kid: k.kid,
+            generation: k.generation,
+            secret: Buffer.from(k.secret),
+            created_at: k.createdAt.getTime(),
+          })
+          .execute();
+      } catch (e) {
+        if (isUniqueViolation(e)) throw taken('generation', `Signing key generation ${k.generation}`);
+        throw e;
+      }
     },
   };
 }

@@ -7,22 +7,31 @@ import type { AccountsRepository } from '../../core/accounts/repository.js';
 import type { AuditRepository } from '../../core/audit/repository.js';
 import type { CaRepository } from '../../core/ca/authority-repository.js';
 import type { GridRepository } from '../../core/grid/repository.js';
+import type { InventoryRepository } from '../../core/inventory/repository.js';
 import type { Dialect } from '../db.js';
 import type { Database } from '../schema.js';
 import { createAccountsRepository } from './accounts-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createCaRepository } from './ca-repository.js';
 import { createGridRepository } from './grid-repository.js';
+import { createInventoryRepository } from './inventory-repository.js';
 
 export { isUniqueViolation } from './errors.js';
 export { inTransaction, type Executor, type RepoDatabase } from './transaction.js';
-export { createAccountsRepository, createAuditRepository, createCaRepository, createGridRepository };
+export {
+  createAccountsRepository,
+  createAuditRepository,
+  createCaRepository,
+  createGridRepository,
+  createInventoryRepository,
+};
 
 export interface Repositories {
   readonly accounts: AccountsRepository;
   readonly audit: AuditRepository;
   readonly ca: CaRepository;
   readonly grid: GridRepository;
+  readonly inventory: InventoryRepository;
 }
 
 /**
@@ -35,5 +44,6 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     audit: createAuditRepository(db),
     ca: createCaRepository(db),
     grid: createGridRepository(db, dialect),
+    inventory: createInventoryRepository(db),
   };
 }

@@ -68,6 +68,7 @@ describe.each(storeFactories)('accounts on $name', (factory) => {
       apiApprovals: true,
       selfApproval: false,
       createdAt: T0,
+      certviewApiAccess: true,
     });
     expect(await accounts.authenticateApiKey(c.customerName, c.apiKey)).toEqual({
       accountId: c.accountId,

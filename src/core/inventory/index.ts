@@ -1,0 +1,58 @@
+/**
+ * The certificate inventory: every certificate certgrid knows of (issued by its CA, imported, or
+ * found on endpoints), keyed by certhash per account, with the assets and host instances where it
+ * was seen.
+ *
+ * @example
+ *   const inventory = createInventory({ repo: repos.inventory, clock: systemClock });
+ *   await inventory.importCertificates({ accountId, content: pemText });
+ *   const page = await inventory.listCertificates({ accountId, pageNumber: 0, pageSize: 10, withAssets: true });
+ */
+import type { InventoryDeps } from './deps.js';
+import { importCertificates, recordIssued, type ImportInput, type ImportResult } from './ingest.js';
+import { listCertificateAssets, type ListCertificateAssetsInput } from './list-certificate-assets.js';
+import {
+  listCertificates,
+  type CertificateWithAssets,
+  type ListCertificatesInput,
+} from './list-certificates.js';
+import type { AssetRecord } from './repository.js';
+
+export type { InventoryDeps } from './deps.js';
+export type * from './repository.js';
+export { certificateFacts, type CertificateFacts } from './certificate-facts.js';
+export { readCertificates } from './certificate-input.js';
+export { assertCerthash, toNewCertificate } from './ingest.js';
+export { createIssuedRecorder, type IssuedCertificates } from './issued-recorder.js';
+export {
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+  WINDOW_MAX,
+  checkWindow,
+  type AssetType,
+} from './list-certificates.js';
+export type {
+  CertificateWithAssets,
+  ImportInput,
+  ImportResult,
+  ListCertificateAssetsInput,
+  ListCertificatesInput,
+};
+
+export interface Inventory {
+  importCertificates(input: ImportInput): Promise<ImportResult>;
+  recordIssued(accountId: number, leafDer: Uint8Array, chainDers: readonly Uint8Array[]): Promise<void>;
+  listCertificates(input: ListCertificatesInput): Promise<CertificateWithAssets[]>;
+  listCertificateAssets(input: ListCertificateAssetsInput): Promise<AssetRecord[]>;
+  approveCa(accountId: number, certhash: string): Promise<void>;
+}
+
+export function createInventory(deps: InventoryDeps): Inventory {
+  return {
+    importCertificates: (input) => importCertificates(deps, input),
+    recordIssued: (accountId, leaf, chain) => recordIssued(deps, accountId, leaf, chain),
+    listCertificates: (input) => listCertificates(deps, input),
+    listCertificateAssets: (input) => listCertificateAssets(deps, input),
+    approveCa: (accountId, certhash) => deps.repo.approveCa(accountId, certhash, deps.clock.now().getTime()),
+  };
+}

@@ -1,0 +1,101 @@
+import { CertgridError } from '../errors.js';
+import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
+import { readCertificates } from './certificate-input.js';
+import type { InventoryDeps } from './deps.js';
+import type { CertificateSource, NewCertificate, Sighting, UpsertResult } from './repository.js';
+
+/** The stored form of a certificate: every column derived from its facts, none typed in. */
+export function toNewCertificate(f: CertificateFacts): NewCertificate {
+  const parts = (n: CertificateFacts['subject']) => ({
+    name: n.name,
+    organization: n.organization,
+    organizationUnit: n.organizationUnit,
+    locality: n.locality,
+    state: n.state,
+    country: n.country,
+  });
+  return {
+    certhash: f.certhash,
+    der: f.der,
+    serialNumber: f.serialNumber,
+    keyAlgorithm: f.keyAlgorithm,
+    keySize: f.keySize,
+    signatureAlgorithm: f.signatureAlgorithm,
+    certType: f.type,
+    selfSigned: f.selfSigned,
+    isCa: f.isCa,
+    extendedValidation: f.extendedValidation,
+    validFrom: f.notBefore,
+    validTo: f.notAfter,
+    subject: parts(f.subject),
+    issuer: parts(f.issuer),
+    subjectDn: f.subject.dn,
+    issuerDn: f.issuer.dn,
+    sanDns: f.subjectAlternativeNames.dns,
+    sanIp: f.subjectAlternativeNames.ip,
+    sanEmail: f.subjectAlternativeNames.email,
+    sanUri: f.subjectAlternativeNames.uri,
+    keyUsage: f.keyUsage,
+    enhancedKeyUsage: f.enhancedKeyUsage,
+    subjectKeyId: f.subjectKeyIdentifier,
+    authKeyId: f.authKeyIdentifier,
+  };
+}
+
+export interface ImportInput {
+  readonly accountId: number;
+  /** One file's content: PEM (one or many blocks), DER, base64 DER or a PKCS#7 bundle. */
+  readonly content: Uint8Array | string;
+  /** Attach every certificate of the file to this asset. */
+  readonly asset?: Sighting | undefined;
+  readonly source?: CertificateSource | undefined;
+}
+
+export interface ImportResult {
+  readonly certificates: readonly UpsertResult[];
+  /** How many were new to the inventory (the rest only had lastFound moved). */
+  readonly added: number;
+}
+
+/**
+ * Imports one file's certificates (a bundle's chain included). Re-importing is idempotent: the
+ * same certhash is the same row, and only lastFound moves.
+ * @throws CertgridError INVALID_FORMAT when the content holds no certificate or a broken one.
+ */
+export async function importCertificates(deps: InventoryDeps, input: ImportInput): Promise<ImportResult> {
+  const ders = readCertificates(input.content);
+  const items = ders.map((der) => ({
+    certificate: toNewCertificate(certificateFacts(der)),
+    seenOn: input.asset,
+  }));
+  const results = await deps.repo.upsertCertificates({
+    accountId: input.accountId,
+    source: input.source ?? 'IMPORT',
+    seenAt: deps.clock.now().getTime(),
+    items,
+  });
+  return { certificates: results, added: results.filter((r) => r.inserted).length };
+}
+
+/** A certificate certgrid's CA just issued, with its chain, so it is in the inventory at once. */
+export async function recordIssued(
+  deps: InventoryDeps,
+  accountId: number,
+  leafDer: Uint8Array,
+  chainDers: readonly Uint8Array[],
+): Promise<void> {
+  const items = [leafDer, ...chainDers].map((der) => ({
+    certificate: toNewCertificate(certificateFacts(der)),
+  }));
+  await deps.repo.upsertCertificates({ accountId, source: 'CA', seenAt: deps.clock.now().getTime(), items });
+}
+
+export function assertCerthash(value: unknown): string {
+  if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) {
+    throw new CertgridError('INVALID_ARGUMENT', 'certhash: must be 64 hexadecimal characters', {
+      field: 'certhash',
+      data: { value: String(value).slice(0, 80) },
+    });
+  }
+  return value.toLowerCase();
+}
