@@ -490,7 +490,8 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
         .onConflict((oc) => oc.columns(['account_id', 'certhash']).doNothing())
         .returning(['id', 'certhash'])
         .execute();
-      for (const r of rows) results.set(r.certhash, { certhash: r.certhash, id: Number(r.id), inserted: true });
+      for (const r of rows)
+        results.set(r.certhash, { certhash: r.certhash, id: Number(r.id), inserted: true });
     }
     const raced = candidates.filter((c) => !results.has(c.certhash)).map((c) => c.certhash);
     for (const hashes of chunks(raced, IN_CHUNK)) {
