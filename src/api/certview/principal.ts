@@ -46,7 +46,8 @@ export function installBearerGuard(
 
 /** The principal of a guarded request. @throws Error outside the guarded scope (a wiring mistake). */
 export function principalOf(request: FastifyRequest): CertviewPrincipal {
-  const p = request.certviewPrincipal;
-  if (p === null) throw new Error('certviewPrincipal read outside the /certview scope');
+  // Outside the scope the decoration does not exist at all (undefined), inside it starts as null.
+  const p = request.certviewPrincipal as CertviewPrincipal | null | undefined;
+  if (p === null || p === undefined) throw new Error('certviewPrincipal read outside the /certview scope');
   return p;
 }

@@ -74,8 +74,9 @@ export const m004Inventory: Migration = {
       .execute();
     // The default sort, expiry groups, the common exact lookups and chain linking.
     for (const cols of [
-      ['last_found'],
-      ['valid_to'],
+      // Sort keys end with id, the listing's tie-breaker, so a sorted page is an index walk.
+      ['last_found', 'id'],
+      ['valid_to', 'id'],
       ['serial_number'],
       ['subject_key_id'],
       ['auth_key_id'],

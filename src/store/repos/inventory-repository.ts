@@ -7,6 +7,7 @@ import type {
   CertificateRecord,
   CertificateSource,
   HostInstanceRecord,
+  InstanceSighting,
   InventoryRepository,
   NameParts,
   NewCertificate,
@@ -336,40 +337,42 @@ async function recomputeCategories(trx: Executor, accountId: number, ids?: reado
   }
 }
 
-/** Creates or refreshes the asset (by name), its interface, tags and host instance; returns their ids. */
-async function recordSighting(
+/**
+ * Records where certificates were seen, set-wise: a batch of a thousand sightings costs a dozen
+ * statements, not a dozen per sighting. Creates or refreshes assets (by name), their interfaces and
+ * tags, host instances (asset + port + protocol + fqdn) and their vulnerability lists, and links each
+ * certificate to its asset and instance. Returns the certificate and asset ids whose links changed.
+ */
+async function recordSightings(
   trx: Executor,
   accountId: number,
-  s: Sighting,
+  sightings: readonly { readonly certId: number; readonly s: Sighting }[],
   at: number,
-  assetIds: Map<string, number>,
-): Promise<{ assetId: number; instanceId: number | null }> {
-  let assetId = assetIds.get(s.assetName);
-  if (assetId === undefined) {
-    const existing = await trx
+): Promise<{ certIds: number[]; assetIds: number[] }> {
+  if (sightings.length === 0) return { certIds: [], assetIds: [] };
+  // 1. Assets by name: the last sighting of a name in the batch gives its details.
+  const byName = new Map<string, Sighting>();
+  for (const { s } of sightings)
+    byName.set(s.assetName, { ...byName.get(s.assetName), ...definedOnly(s) } as Sighting);
+  const assetId = new Map<string, number>();
+  const existing: { id: number; name: string }[] = [];
+  for (const names of chunks([...byName.keys()], IN_CHUNK)) {
+    for (const r of await trx
       .selectFrom('assets')
-      .select('id')
+      .select(['id', 'name'])
       .where('account_id', '=', accountId)
-      .where('name', '=', s.assetName)
-      .executeTakeFirst();
-    if (existing !== undefined) {
-      assetId = Number(existing.id);
-      await trx
-        .updateTable('assets')
-        .set({
-          updated: at,
-          ...(s.operatingSystem ? { operating_system: s.operatingSystem } : {}),
-          ...(s.netbiosName ? { netbios_name: s.netbiosName } : {}),
-          ...(s.address ? { primary_ip: s.address } : {}),
-          // Once managed, an asset stays managed; an import never demotes it.
-          ...(s.managed ? { managed: 1 } : {}),
-        })
-        .where('id', '=', assetId)
-        .execute();
-    } else {
-      const row = await trx
-        .insertInto('assets')
-        .values({
+      .where('name', 'in', names)
+      .execute()) {
+      assetId.set(r.name, Number(r.id));
+      existing.push({ id: Number(r.id), name: r.name });
+    }
+  }
+  const missing = [...byName.values()].filter((s) => !assetId.has(s.assetName));
+  for (const part of chunks(missing, INSERT_CHUNK)) {
+    const rows = await trx
+      .insertInto('assets')
+      .values(
+        part.map((s) => ({
           account_id: accountId,
           uuid: randomUUID(),
           name: s.assetName,
@@ -379,87 +382,237 @@ async function recordSighting(
           managed: s.managed === false ? 0 : 1,
           created: at,
           updated: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      assetId = Number(row.id);
-    }
-    assetIds.set(s.assetName, assetId);
-  }
-  if (s.address !== undefined || s.hostname !== undefined) {
-    await trx
-      .insertInto('asset_interfaces')
-      .values({ asset_id: assetId, hostname: s.hostname ?? '', address: s.address ?? '' })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
-  for (const tag of s.tags ?? []) {
-    await trx
-      .insertInto('tags')
-      .values({ account_id: accountId, uuid: randomUUID(), name: tag })
+        })),
+      )
       .onConflict((oc) => oc.columns(['account_id', 'name']).doNothing())
+      .returning(['id', 'name'])
       .execute();
-    const t = await trx
-      .selectFrom('tags')
-      .select('id')
+    for (const r of rows) assetId.set(r.name, Number(r.id));
+  }
+  // Created meanwhile by another process: refresh it like any existing asset.
+  const raced = missing.filter((s) => !assetId.has(s.assetName)).map((s) => s.assetName);
+  for (const names of chunks(raced, IN_CHUNK)) {
+    for (const r of await trx
+      .selectFrom('assets')
+      .select(['id', 'name'])
       .where('account_id', '=', accountId)
-      .where('name', '=', tag)
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('asset_tags')
-      .values({ asset_id: assetId, tag_id: Number(t.id) })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+      .where('name', 'in', names)
+      .execute()) {
+      assetId.set(r.name, Number(r.id));
+      existing.push({ id: Number(r.id), name: r.name });
+    }
   }
-  if (s.instance === undefined) return { assetId, instanceId: null };
-  const i = s.instance;
-  const key = { asset_id: assetId, port: i.port, protocol: i.protocol ?? 'tcp', fqdn: i.fqdn ?? '' };
-  const found = await trx
-    .selectFrom('host_instances')
-    .select('id')
-    .where('asset_id', '=', key.asset_id)
-    .where('port', '=', key.port)
-    .where('protocol', '=', key.protocol)
-    .where('fqdn', '=', key.fqdn)
-    .executeTakeFirst();
-  let instanceId: number;
-  const details = {
-    ...(i.service !== undefined ? { service: i.service } : {}),
-    ...(i.grade !== undefined ? { grade: i.grade } : {}),
-    ...(i.sslProtocols !== undefined ? { ssl_protocols: json(i.sslProtocols) } : {}),
-  };
-  if (found !== undefined) {
-    instanceId = Number(found.id);
-    await trx
-      .updateTable('host_instances')
-      .set({ ...details, updated: at })
-      .where('id', '=', instanceId)
-      .execute();
-  } else {
-    const row = await trx
-      .insertInto('host_instances')
-      .values({ ...key, ...details, created: at, updated: at })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    instanceId = Number(row.id);
+  // Refreshed in groups of identical changes: one statement for all assets that only get `updated`.
+  const assetUpdates = new Map<string, { set: Record<string, unknown>; ids: number[] }>();
+  for (const { id, name } of existing) {
+    const s = byName.get(name)!;
+    const set = {
+      ...(s.operatingSystem ? { operating_system: s.operatingSystem } : {}),
+      ...(s.netbiosName ? { netbios_name: s.netbiosName } : {}),
+      ...(s.address ? { primary_ip: s.address } : {}),
+      // Once managed, an asset stays managed; an import never demotes it.
+      ...(s.managed ? { managed: 1 } : {}),
+    };
+    const key = JSON.stringify(set);
+    const group = assetUpdates.get(key) ?? { set, ids: [] as number[] };
+    group.ids.push(id);
+    assetUpdates.set(key, group);
   }
-  if (i.vulnerabilities !== undefined) {
-    await trx.deleteFrom('instance_vulnerabilities').where('host_instance_id', '=', instanceId).execute();
-    if (i.vulnerabilities.length > 0) {
+  for (const { set, ids } of assetUpdates.values()) {
+    for (const part of chunks(ids, IN_CHUNK)) {
       await trx
-        .insertInto('instance_vulnerabilities')
-        .values(
-          i.vulnerabilities.map((v) => ({
-            host_instance_id: instanceId,
-            qid: v.qid,
-            title: v.title,
-            severity: v.severity,
-          })),
-        )
+        .updateTable('assets')
+        .set({ ...set, updated: at })
+        .where('id', 'in', part)
         .execute();
     }
   }
-  return { assetId, instanceId };
+
+  // 2. Interfaces and tags.
+  const interfaces = new Map<string, { asset_id: number; hostname: string; address: string }>();
+  const tagLinks = new Map<string, { assetId: number; tag: string }>();
+  for (const { s } of sightings) {
+    const aid = assetId.get(s.assetName)!;
+    if (s.address !== undefined || s.hostname !== undefined) {
+      const row = { asset_id: aid, hostname: s.hostname ?? '', address: s.address ?? '' };
+      interfaces.set(`${aid}\u0000${row.hostname}\u0000${row.address}`, row);
+    }
+    for (const tag of s.tags ?? []) tagLinks.set(`${aid}\u0000${tag}`, { assetId: aid, tag });
+  }
+  for (const part of chunks([...interfaces.values()], INSERT_CHUNK)) {
+    await trx
+      .insertInto('asset_interfaces')
+      .values(part)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  const tagNames = [...new Set([...tagLinks.values()].map((t) => t.tag))];
+  const tagId = new Map<string, number>();
+  for (const names of chunks(tagNames, IN_CHUNK)) {
+    await trx
+      .insertInto('tags')
+      .values(names.map((name) => ({ account_id: accountId, uuid: randomUUID(), name })))
+      .onConflict((oc) => oc.columns(['account_id', 'name']).doNothing())
+      .execute();
+    for (const r of await trx
+      .selectFrom('tags')
+      .select(['id', 'name'])
+      .where('account_id', '=', accountId)
+      .where('name', 'in', names)
+      .execute()) {
+      tagId.set(r.name, Number(r.id));
+    }
+  }
+  for (const part of chunks([...tagLinks.values()], INSERT_CHUNK)) {
+    await trx
+      .insertInto('asset_tags')
+      .values(part.map((t) => ({ asset_id: t.assetId, tag_id: tagId.get(t.tag)! })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  // 3. Host instances.
+  const instanceKey = (aid: number, i: InstanceSighting) =>
+    `${aid}\u0000${i.port}\u0000${i.protocol ?? 'tcp'}\u0000${i.fqdn ?? ''}`;
+  const wanted = new Map<string, { aid: number; i: InstanceSighting }>();
+  for (const { s } of sightings) {
+    if (s.instance === undefined) continue;
+    const aid = assetId.get(s.assetName)!;
+    const key = instanceKey(aid, s.instance);
+    const prev = wanted.get(key);
+    wanted.set(key, { aid, i: { ...prev?.i, ...definedOnly(s.instance) } as InstanceSighting });
+  }
+  const instanceId = new Map<string, number>();
+  const instanceAssets = [...new Set([...wanted.values()].map((w) => w.aid))];
+  for (const ids of chunks(instanceAssets, IN_CHUNK)) {
+    for (const r of await trx
+      .selectFrom('host_instances')
+      .select(['id', 'asset_id', 'port', 'protocol', 'fqdn'])
+      .where('asset_id', 'in', ids)
+      .execute()) {
+      const key = `${r.asset_id}\u0000${r.port}\u0000${r.protocol}\u0000${r.fqdn}`;
+      if (wanted.has(key)) instanceId.set(key, Number(r.id));
+    }
+  }
+  const details = (i: InstanceSighting) => ({
+    ...(i.service !== undefined ? { service: i.service } : {}),
+    ...(i.grade !== undefined ? { grade: i.grade } : {}),
+    ...(i.sslProtocols !== undefined ? { ssl_protocols: json(i.sslProtocols) } : {}),
+  });
+  const instanceUpdates = new Map<string, { set: Record<string, unknown>; ids: number[] }>();
+  for (const [key, { i }] of wanted) {
+    const id = instanceId.get(key);
+    if (id === undefined) continue;
+    const set = details(i);
+    const k = JSON.stringify(set);
+    const group = instanceUpdates.get(k) ?? { set, ids: [] as number[] };
+    group.ids.push(id);
+    instanceUpdates.set(k, group);
+  }
+  for (const { set, ids } of instanceUpdates.values()) {
+    for (const part of chunks(ids, IN_CHUNK)) {
+      await trx
+        .updateTable('host_instances')
+        .set({ ...set, updated: at })
+        .where('id', 'in', part)
+        .execute();
+    }
+  }
+  const newInstances = [...wanted.entries()].filter(([key]) => !instanceId.has(key));
+  for (const part of chunks(newInstances, INSERT_CHUNK)) {
+    const rows = await trx
+      .insertInto('host_instances')
+      .values(
+        part.map(([, { aid, i }]) => ({
+          asset_id: aid,
+          port: i.port,
+          protocol: i.protocol ?? 'tcp',
+          fqdn: i.fqdn ?? '',
+          // Every column given: in a multi-row insert SQLite has no DEFAULT for a missing one.
+          service: i.service ?? '',
+          grade: i.grade ?? '',
+          ssl_protocols: json(i.sslProtocols ?? []),
+          created: at,
+          updated: at,
+        })),
+      )
+      .returning(['id', 'asset_id', 'port', 'protocol', 'fqdn'])
+      .execute();
+    for (const r of rows)
+      instanceId.set(`${r.asset_id}\u0000${r.port}\u0000${r.protocol}\u0000${r.fqdn}`, Number(r.id));
+  }
+  const withVulns = [...wanted.entries()].filter(([, w]) => w.i.vulnerabilities !== undefined);
+  for (const part of chunks(withVulns, IN_CHUNK)) {
+    await trx
+      .deleteFrom('instance_vulnerabilities')
+      .where(
+        'host_instance_id',
+        'in',
+        part.map(([key]) => instanceId.get(key)!),
+      )
+      .execute();
+  }
+  const vulnRows = withVulns.flatMap(([key, w]) => {
+    const seen = new Set<number>();
+    return w.i.vulnerabilities!.flatMap((v) => {
+      if (seen.has(v.qid)) return [];
+      seen.add(v.qid);
+      return [{ host_instance_id: instanceId.get(key)!, qid: v.qid, title: v.title, severity: v.severity }];
+    });
+  });
+  for (const part of chunks(vulnRows, INSERT_CHUNK * 2)) {
+    await trx.insertInto('instance_vulnerabilities').values(part).execute();
+  }
+
+  // 4. Links from certificates to assets and instances.
+  const certAssets = new Map<
+    string,
+    { certificate_id: number; asset_id: number; created: number; updated: number }
+  >();
+  const certInstances = new Map<
+    string,
+    { certificate_id: number; host_instance_id: number; last_found: number }
+  >();
+  for (const { certId, s } of sightings) {
+    const aid = assetId.get(s.assetName)!;
+    certAssets.set(`${certId}\u0000${aid}`, {
+      certificate_id: certId,
+      asset_id: aid,
+      created: at,
+      updated: at,
+    });
+    if (s.instance !== undefined) {
+      const iid = instanceId.get(instanceKey(aid, s.instance))!;
+      certInstances.set(`${certId}\u0000${iid}`, {
+        certificate_id: certId,
+        host_instance_id: iid,
+        last_found: at,
+      });
+    }
+  }
+  for (const part of chunks([...certAssets.values()], INSERT_CHUNK)) {
+    await trx
+      .insertInto('certificate_assets')
+      .values(part)
+      .onConflict((oc) => oc.columns(['certificate_id', 'asset_id']).doUpdateSet({ updated: at }))
+      .execute();
+  }
+  for (const part of chunks([...certInstances.values()], INSERT_CHUNK)) {
+    await trx
+      .insertInto('certificate_instances')
+      .values(part)
+      .onConflict((oc) => oc.columns(['certificate_id', 'host_instance_id']).doUpdateSet({ last_found: at }))
+      .execute();
+  }
+  return {
+    certIds: [...new Set(sightings.map((x) => x.certId))],
+    assetIds: [...new Set(assetId.values())],
+  };
+}
+
+/** The object without its undefined properties, so spreading it never erases a known value. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<UpsertResult[]> {
@@ -552,31 +705,17 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
     );
 
     // Sightings: assets, host instances, and the links from certificates to them.
-    const assetIds = new Map<string, number>();
-    const linked = new Set<number>();
-    const assetsTouched = new Set<number>();
-    for (const it of batch.items) {
-      if (it.seenOn === undefined) continue;
-      const certId = results.get(it.certificate.certhash)!.id;
-      const { assetId, instanceId } = await recordSighting(trx, accountId, it.seenOn, seenAt, assetIds);
-      await trx
-        .insertInto('certificate_assets')
-        .values({ certificate_id: certId, asset_id: assetId, created: seenAt, updated: seenAt })
-        .onConflict((oc) => oc.columns(['certificate_id', 'asset_id']).doUpdateSet({ updated: seenAt }))
-        .execute();
-      if (instanceId !== null) {
-        await trx
-          .insertInto('certificate_instances')
-          .values({ certificate_id: certId, host_instance_id: instanceId, last_found: seenAt })
-          .onConflict((oc) =>
-            oc.columns(['certificate_id', 'host_instance_id']).doUpdateSet({ last_found: seenAt }),
-          )
-          .execute();
-      }
-      linked.add(certId);
-      assetsTouched.add(assetId);
-    }
-    for (const part of chunks([...linked], IN_CHUNK)) {
+    const sighted = await recordSightings(
+      trx,
+      accountId,
+      batch.items.flatMap((it) =>
+        it.seenOn === undefined ? [] : [{ certId: results.get(it.certificate.certhash)!.id, s: it.seenOn }],
+      ),
+      seenAt,
+    );
+    const linked = sighted.certIds;
+    const assetsTouched = sighted.assetIds;
+    for (const part of chunks(linked, IN_CHUNK)) {
       await trx
         .updateTable('certificates')
         .set({
@@ -586,7 +725,7 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
         .where('id', 'in', part)
         .execute();
     }
-    for (const part of chunks([...assetsTouched], IN_CHUNK)) {
+    for (const part of chunks(assetsTouched, IN_CHUNK)) {
       await trx
         .updateTable('assets')
         .set({

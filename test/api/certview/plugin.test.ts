@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { principalOf } from '../../../src/api/certview/principal.js';
 import type { CertviewPrincipal } from '../../../src/core/accounts/index.js';
@@ -166,6 +166,11 @@ describe('CertView plugin over a scripted core', () => {
       password: 'from-query',
       ip: '203.0.113.9',
     });
+  });
+
+  it('principalOf refuses a request the guard never saw (a wiring mistake, not a 401)', () => {
+    expect(() => principalOf({} as FastifyRequest)).toThrow(/outside the \/certview scope/);
+    expect(() => principalOf({ certviewPrincipal: null } as FastifyRequest)).toThrow(/outside/);
   });
 
   it('leaves the rest of the server as it was', async () => {
