@@ -2,10 +2,12 @@
  * `npm run bench -- <name> [options]`: benchmarks that print ratios against a baseline measured in the same run.
  * Timing thresholds never live in the test suite; these figures go into docs/performance.md.
  */
+import { runInventoryBench } from './inventory.js';
 import { runIssuanceBench } from './issuance.js';
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   issuance: runIssuanceBench,
+  inventory: runInventoryBench,
 };
 
 const [name = 'issuance', ...args] = process.argv.slice(2);

@@ -197,12 +197,12 @@ describe.each(storeFactories)('QQL compiled and run on $name', (factory) => {
     expect(await run(f([{ field: 'certificate.type', operator: 'NOT_EQUALS', value: 'Leaf' }]))).toBe('C');
   });
 
-  it('compiles the asset filter of a certificate-assets page through certificate_assets', async () => {
+  it('compiles an asset group to an uncorrelated IN over certificate_assets', async () => {
     const where = compileCertificateFilter(parse('asset:(name:server1)'), { now: NOW })!;
     const compiled = store.db.selectFrom('certificates as c').select('c.id').where(where).compile();
     const ph = factory.name === 'postgres' ? '$1' : '?';
     expect(compiled.sql).toBe(
-      `select "c"."id" from "certificates" as "c" where exists (select 1 from certificate_assets ca1 join assets a1 on "a1"."id" = "ca1"."asset_id" where "ca1"."certificate_id" = "c"."id" and lower("a1"."name") like ${ph} escape '\\')`,
+      `select "c"."id" from "certificates" as "c" where "c"."id" in (select "ca1"."certificate_id" from certificate_assets ca1 join assets a1 on "a1"."id" = "ca1"."asset_id" where lower("a1"."name") like ${ph} escape '\\')`,
     );
     expect(compiled.parameters).toEqual(['%server1%']);
   });

@@ -61,7 +61,11 @@ export async function listCertificates(
     column: certificateSortColumn(s.token),
     direction: s.direction,
   }));
-  const where = compileCertificateFilter(input.filter, { now, assetType: input.assetType ?? 'ALL' });
+  const where = compileCertificateFilter(input.filter, {
+    now,
+    accountId: input.accountId,
+    assetType: input.assetType ?? 'ALL',
+  });
   const certificates = await deps.repo.listCertificates({
     accountId: input.accountId,
     where,

@@ -23,6 +23,8 @@ export interface CompileOptions {
 }
 
 export interface CertificateCompileOptions extends CompileOptions {
+  /** The account whose certificates are filtered: lets name lookups use the (account, kind, value) index. */
+  readonly accountId?: number | undefined;
   /** MANAGED: seen on at least one managed asset; UNMANAGED: on none; ALL: no restriction. */
   readonly assetType?: 'MANAGED' | 'UNMANAGED' | 'ALL' | undefined;
 }
@@ -36,6 +38,7 @@ interface Ctx {
   /** Alias of the enclosing asset row, when inside one. */
   readonly assetAlias?: string | undefined;
   readonly now: number;
+  readonly accountId?: number | undefined;
   readonly aliases: { n: number };
 }
 
@@ -58,6 +61,7 @@ export function compileCertificateFilter(
     alias: 'c',
     certId: sql.ref('c.id'),
     now: opts.now,
+    accountId: opts.accountId,
     aliases: { n: 0 },
   };
   const parts: Bool[] = [];
@@ -154,21 +158,28 @@ function compileGroup(scopeName: string, body: QqlNode, node: QqlNode, ctx: Ctx)
     assetAlias,
   });
   const cert = ctx.certId;
+  // Asset groups at the certificate level are an uncorrelated `id IN (subquery)`, which both
+  // databases drive from the subquery's own indexes: asset names and addresses are selective, so
+  // the few certificates are found without visiting the others. Instance and vulnerability groups
+  // (port 443, severity >= 4) usually match a large share, where a correlated EXISTS probed while
+  // walking the sort index stops after one page; building the whole set first would not.
+  const top = ctx.scope === 'certificate';
   if (group.scope === 'asset') {
     const ca = `ca${n}`;
     const a = `a${n}`;
-    const inner = compile(body, next('asset', a, a));
-    return sql<SqlBool>`exists (select 1 from certificate_assets ${sql.raw(ca)} join assets ${sql.raw(a)} on ${sql.ref(`${a}.id`)} = ${sql.ref(`${ca}.asset_id`)} where ${sql.ref(`${ca}.certificate_id`)} = ${cert} and ${inner})`;
+    const inner = compile(body, { ...next('asset', a, a), certId: sql.ref(`${ca}.certificate_id`) });
+    const from = sql`from certificate_assets ${sql.raw(ca)} join assets ${sql.raw(a)} on ${sql.ref(`${a}.id`)} = ${sql.ref(`${ca}.asset_id`)}`;
+    return sql<SqlBool>`${cert} in (select ${sql.ref(`${ca}.certificate_id`)} ${from} where ${inner})`;
   }
   if (group.scope === 'instance') {
     const ci = `ci${n}`;
     const hi = `hi${n}`;
-    const inner = compile(body, next('instance', hi));
-    const onAsset =
-      ctx.assetAlias === undefined
-        ? sql``
-        : sql` and ${sql.ref(`${hi}.asset_id`)} = ${sql.ref(`${ctx.assetAlias}.id`)}`;
-    return sql<SqlBool>`exists (select 1 from certificate_instances ${sql.raw(ci)} join host_instances ${sql.raw(hi)} on ${sql.ref(`${hi}.id`)} = ${sql.ref(`${ci}.host_instance_id`)} where ${sql.ref(`${ci}.certificate_id`)} = ${cert}${onAsset} and ${inner})`;
+    const inner = compile(body, { ...next('instance', hi), certId: sql.ref(`${ci}.certificate_id`) });
+    const from = sql`from certificate_instances ${sql.raw(ci)} join host_instances ${sql.raw(hi)} on ${sql.ref(`${hi}.id`)} = ${sql.ref(`${ci}.host_instance_id`)}`;
+    const onAsset = top
+      ? sql``
+      : sql` and ${sql.ref(`${hi}.asset_id`)} = ${sql.ref(`${ctx.assetAlias!}.id`)}`;
+    return sql<SqlBool>`exists (select 1 ${from} where ${sql.ref(`${ci}.certificate_id`)} = ${cert}${onAsset} and ${inner})`;
   }
   // vulnerability
   const v = `v${n}`;
@@ -177,11 +188,10 @@ function compileGroup(scopeName: string, body: QqlNode, node: QqlNode, ctx: Ctx)
     return sql<SqlBool>`exists (select 1 from instance_vulnerabilities ${sql.raw(v)} where ${sql.ref(`${v}.host_instance_id`)} = ${sql.ref(`${ctx.alias}.id`)} and ${inner})`;
   }
   const ci = `ci${n}`;
-  const onAsset =
-    ctx.assetAlias === undefined
-      ? sql``
-      : sql` and exists (select 1 from host_instances ${sql.raw(`vh${n}`)} where ${sql.ref(`vh${n}.id`)} = ${sql.ref(`${ci}.host_instance_id`)} and ${sql.ref(`vh${n}.asset_id`)} = ${sql.ref(`${ctx.assetAlias}.id`)})`;
-  return sql<SqlBool>`exists (select 1 from certificate_instances ${sql.raw(ci)} join instance_vulnerabilities ${sql.raw(v)} on ${sql.ref(`${v}.host_instance_id`)} = ${sql.ref(`${ci}.host_instance_id`)} where ${sql.ref(`${ci}.certificate_id`)} = ${cert}${onAsset} and ${inner})`;
+  const from = sql`from certificate_instances ${sql.raw(ci)} join instance_vulnerabilities ${sql.raw(v)} on ${sql.ref(`${v}.host_instance_id`)} = ${sql.ref(`${ci}.host_instance_id`)}`;
+  if (top)
+    return sql<SqlBool>`exists (select 1 ${from} where ${sql.ref(`${ci}.certificate_id`)} = ${cert} and ${inner})`;
+  return sql<SqlBool>`exists (select 1 ${from} join host_instances ${sql.raw(`vh${n}`)} on ${sql.ref(`vh${n}.id`)} = ${sql.ref(`${ci}.host_instance_id`)} where ${sql.ref(`${ci}.certificate_id`)} = ${cert} and ${sql.ref(`vh${n}.asset_id`)} = ${sql.ref(`${ctx.assetAlias!}.id`)} and ${inner})`;
 }
 
 function col(spec: TokenSpec, ctx: Ctx): RawBuilder<unknown> {
@@ -225,7 +235,10 @@ function compileTerm(node: TermNode, spec: TokenSpec, ctx: Ctx): Bool {
       onlyEquality(node, spec);
       const v = textOnly(node, spec);
       const mode = spec.type === 'text' && node.operator === ':' ? 'contains' : 'exact';
-      const one = (t: TextValue) => matchText(col(spec, ctx), t, mode);
+      const one = (t: TextValue): Bool =>
+        spec.lowercased === true && (t.match === 'exact' || t.match === 'default')
+          ? sql<SqlBool>`${col(spec, ctx)} = ${t.text.toLowerCase()}`
+          : matchText(col(spec, ctx), t, mode);
       return Array.isArray(v) ? anyOf(v, one) : one(v as TextValue);
     }
     case 'enum': {
@@ -277,7 +290,10 @@ function compileTerm(node: TermNode, spec: TokenSpec, ctx: Ctx): Bool {
         ? anyOf(v, (t) => matchName(value, t))
         : matchName(value, v as TextValue);
       const kind = spec.nameKind === undefined ? sql`` : sql` and ${sql.ref(`${n}.kind`)} = ${spec.nameKind}`;
-      return sql<SqlBool>`exists (select 1 from certificate_names ${sql.raw(n)} where ${sql.ref(`${n}.certificate_id`)} = ${ctx.certId}${kind} and ${match})`;
+      // Uncorrelated, so the (account_id, kind, value) index finds the few certificates named.
+      const account =
+        ctx.accountId === undefined ? sql`` : sql`${sql.ref(`${n}.account_id`)} = ${ctx.accountId} and `;
+      return sql<SqlBool>`${ctx.certId} in (select ${sql.ref(`${n}.certificate_id`)} from certificate_names ${sql.raw(n)} where ${account}${sql.ref(`${n}.kind`)} is not null${kind} and ${match})`;
     }
     case 'related':
       return compileRelated(node, spec, ctx);

@@ -45,6 +45,8 @@ export interface TokenSpec {
   readonly nameKind?: string;
   /** related: which related table and column. */
   readonly related?: 'tag.name' | 'tag.uuid' | 'interface.hostname' | 'interface.address';
+  /** Stored lowercased (hex hashes, serials, key ids): compared without lower(), so its index applies. */
+  readonly lowercased?: boolean;
   /** Whether results may be sorted by it (column-backed scalars only). */
   readonly sortable?: boolean;
 }
@@ -59,8 +61,8 @@ const nameTokens = (prefix: string, part: string): TokenSpec[] => [
 ];
 
 const CERTIFICATE_TOKENS: readonly TokenSpec[] = [
-  { token: 'certhash', type: 'keyword', column: 'certhash', sortable: true },
-  { token: 'serialNumber', type: 'keyword', column: 'serial_number', sortable: true },
+  { token: 'certhash', type: 'keyword', column: 'certhash', lowercased: true, sortable: true },
+  { token: 'serialNumber', type: 'keyword', column: 'serial_number', lowercased: true, sortable: true },
   { token: 'keySize', type: 'number', column: 'key_size', sortable: true },
   { token: 'keyAlgorithm', type: 'text', column: 'key_algorithm', sortable: true },
   { token: 'signatureAlgorithm', type: 'text', column: 'signature_algorithm', sortable: true },
@@ -100,9 +102,15 @@ const CERTIFICATE_TOKENS: readonly TokenSpec[] = [
   { token: 'issuer.dn', type: 'text', column: 'issuer_dn', sortable: true },
   ...nameTokens('subject', 'subject'),
   ...nameTokens('issuer', 'issuer'),
-  { token: 'issuer.certhash', type: 'keyword', column: 'issuer_certhash', nullable: true },
+  { token: 'issuer.certhash', type: 'keyword', column: 'issuer_certhash', lowercased: true, nullable: true },
   ...nameTokens('rootissuer', 'root'),
-  { token: 'rootissuer.certhash', type: 'keyword', column: 'root_certhash', nullable: true },
+  {
+    token: 'rootissuer.certhash',
+    type: 'keyword',
+    column: 'root_certhash',
+    lowercased: true,
+    nullable: true,
+  },
   { token: 'subjectAlternativeNames', type: 'names' },
   { token: 'subjectAlternativeNames.dnsName', type: 'names', nameKind: 'dns' },
   { token: 'subjectAlternativeNames.ipAddress', type: 'names', nameKind: 'ip' },
@@ -110,8 +118,14 @@ const CERTIFICATE_TOKENS: readonly TokenSpec[] = [
   { token: 'subjectAlternativeNames.uri', type: 'names', nameKind: 'uri' },
   { token: 'keyUsage', type: 'list', column: 'key_usage' },
   { token: 'enhancedKeyUsage', type: 'list', column: 'enhanced_key_usage' },
-  { token: 'subjectKeyIdentifier', type: 'keyword', column: 'subject_key_id', nullable: true },
-  { token: 'authKeyIdentifier', type: 'keyword', column: 'auth_key_id', nullable: true },
+  {
+    token: 'subjectKeyIdentifier',
+    type: 'keyword',
+    column: 'subject_key_id',
+    lowercased: true,
+    nullable: true,
+  },
+  { token: 'authKeyIdentifier', type: 'keyword', column: 'auth_key_id', lowercased: true, nullable: true },
   { token: 'expiryGroup', type: 'expiry' },
 ];
 

@@ -130,17 +130,6 @@ export const m004Inventory: Migration = {
       .addPrimaryKeyConstraint('asset_interfaces_pk', ['asset_id', 'hostname', 'address'])
       .execute();
     await db.schema
-      .createIndex('asset_interfaces_address')
-      .on('asset_interfaces')
-      .column('address')
-      .execute();
-    await db.schema
-      .createIndex('asset_interfaces_hostname')
-      .on('asset_interfaces')
-      .column('hostname')
-      .execute();
-
-    await db.schema
       .createTable('tags')
       .addColumn('id', idType, id)
       .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id'))
@@ -226,6 +215,17 @@ export const m004Inventory: Migration = {
 
     // Text tokens match case-insensitively (QQL compares lower(column) with a lowered value), so
     // the names users look up most get expression indexes; same syntax on SQLite and PostgreSQL.
+    // Related rows are found by name or address in filters (`asset:(name:…)`), also case-insensitively.
+    for (const [table, col] of [
+      ['assets', 'name'],
+      ['asset_interfaces', 'hostname'],
+      ['asset_interfaces', 'address'],
+      ['tags', 'name'],
+    ] as const) {
+      await sql`create index ${sql.raw(`${table}_${col}_lower`)} on ${sql.raw(table)} (lower(${sql.ref(col)}))`.execute(
+        db,
+      );
+    }
     for (const col of ['subject_name', 'issuer_name', 'subject_organization', 'issuer_organization']) {
       await sql`create index ${sql.raw(`certificates_account_${col}_lower`)} on certificates (account_id, lower(${sql.ref(col)}))`.execute(
         db,
