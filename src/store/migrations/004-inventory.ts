@@ -78,7 +78,6 @@ export const m004Inventory: Migration = {
       ['last_found', 'id'],
       ['valid_to', 'id'],
       ['serial_number'],
-      ['subject_key_id'],
       ['auth_key_id'],
       ['issuer_certhash'],
     ]) {
@@ -213,6 +212,14 @@ export const m004Inventory: Migration = {
       .addPrimaryKeyConstraint('approved_cas_pk', ['account_id', 'certhash'])
       .execute();
 
+    // Chain linking looks issuers up among CA certificates only: small partial indexes, the same
+    // syntax on SQLite and PostgreSQL, so a bulk import does not scan every leaf per batch.
+    await sql`create index certificates_ca_subject on certificates (account_id, subject_dn) where is_ca = 1`.execute(
+      db,
+    );
+    await sql`create index certificates_ca_key_id on certificates (account_id, subject_key_id) where is_ca = 1`.execute(
+      db,
+    );
     // Text tokens match case-insensitively (QQL compares lower(column) with a lowered value), so
     // the names users look up most get expression indexes; same syntax on SQLite and PostgreSQL.
     // Related rows are found by name or address in filters (`asset:(name:…)`), also case-insensitively.
