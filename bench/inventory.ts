@@ -39,7 +39,7 @@ function parseArgs(args: string[]): Options {
     seed: Number(get('--seed') ?? 42),
     stores: (get('--stores') ?? 'sqlite,postgres').split(','),
     reps: Number(get('--reps') ?? 30),
-    batch: Number(get('--batch') ?? 1000),
+    batch: Number(get('--batch') ?? 5000),
     pgUrl: get('--pg') ?? process.env.CERTGRID_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test',
   };
 }

@@ -321,12 +321,13 @@ function compileRelated(node: TermNode, spec: TokenSpec, ctx: Ctx): Bool {
     const at = `at${n}`;
     const field = sql.ref(`${t}.${spec.related === 'tag.name' ? 'name' : 'uuid'}`);
     const m = Array.isArray(v) ? anyOf(v, one(field)) : one(field)(v as TextValue);
-    return sql<SqlBool>`exists (select 1 from asset_tags ${sql.raw(at)} join tags ${sql.raw(t)} on ${sql.ref(`${t}.id`)} = ${sql.ref(`${at}.tag_id`)} where ${sql.ref(`${at}.asset_id`)} = ${owner} and ${m})`;
+    return sql<SqlBool>`${owner} in (select ${sql.ref(`${at}.asset_id`)} from asset_tags ${sql.raw(at)} join tags ${sql.raw(t)} on ${sql.ref(`${t}.id`)} = ${sql.ref(`${at}.tag_id`)} where ${m})`;
   }
   const i = `i${n}`;
   const field = sql.ref(`${i}.${spec.related === 'interface.hostname' ? 'hostname' : 'address'}`);
   const m = Array.isArray(v) ? anyOf(v, one(field)) : one(field)(v as TextValue);
-  return sql<SqlBool>`exists (select 1 from asset_interfaces ${sql.raw(i)} where ${sql.ref(`${i}.asset_id`)} = ${owner} and ${m})`;
+  // Uncorrelated: an address or host name is selective, and its lower() index finds the assets.
+  return sql<SqlBool>`${owner} in (select ${sql.ref(`${i}.asset_id`)} from asset_interfaces ${sql.raw(i)} where ${m})`;
 }
 
 /** A number or a date in a filter: epoch ms, or ISO-8601 (a bare date is that UTC day). */
