@@ -209,6 +209,37 @@ describe.each(storeFactories)('inventory repository on $name', (factory) => {
       [443, 'A', [38116]],
       [8443, 'A', []],
     ]);
+
+    // A later sighting that changes details writes them; unchanged ones stay.
+    await repo.upsertCertificates({
+      accountId,
+      source: 'SCAN',
+      seenAt: T0 + 2 * HOUR,
+      items: [
+        {
+          certificate: c,
+          seenOn: { ...seenOn, operatingSystem: 'FreeBSD', instance: { ...seenOn.instance, grade: 'B' } },
+        },
+      ],
+    });
+    const later = (await repo.assetsOfCertificates(accountId, [stored.id])).get(stored.id)![0]!;
+    expect(later.operatingSystem).toBe('FreeBSD');
+    expect(later.primaryIp).toBe('192.0.2.1');
+    expect(later.updated).toBe(T0 + 2 * HOUR);
+    expect(later.hostInstances.map((i) => [i.port, i.grade, i.vulnerabilities.length])).toEqual([
+      [443, 'B', 1],
+      [8443, 'A', 0],
+    ]);
+  });
+
+  it('refreshes many known certificates at once, merging sources per group', async () => {
+    const certs = Array.from({ length: 30 }, (_, i) => syntheticCertificate(`bulk-${i}`, T0));
+    await upsert(certs.slice(0, 20), T0, 'SCAN');
+    const again = await upsert(certs, T0 + HOUR, 'IMPORT');
+    expect(again.filter((r) => r.inserted)).toHaveLength(10);
+    expect((await find(certs[0]!)).sources).toEqual(['SCAN', 'IMPORT']);
+    expect((await find(certs[25]!)).sources).toEqual(['IMPORT']);
+    expect((await find(certs[0]!)).lastFound).toBe(T0 + HOUR);
   });
 
   it('pages and sorts certificates, with a unique tie-breaker', async () => {

@@ -355,16 +355,24 @@ async function recordSightings(
   for (const { s } of sightings)
     byName.set(s.assetName, { ...byName.get(s.assetName), ...definedOnly(s) } as Sighting);
   const assetId = new Map<string, number>();
-  const existing: { id: number; name: string }[] = [];
+  type AssetNow = {
+    id: number;
+    name: string;
+    operating_system: string;
+    netbios_name: string;
+    primary_ip: string;
+    managed: number;
+  };
+  const existing: AssetNow[] = [];
   for (const names of chunks([...byName.keys()], IN_CHUNK)) {
     for (const r of await trx
       .selectFrom('assets')
-      .select(['id', 'name'])
+      .select(['id', 'name', 'operating_system', 'netbios_name', 'primary_ip', 'managed'])
       .where('account_id', '=', accountId)
       .where('name', 'in', names)
       .execute()) {
       assetId.set(r.name, Number(r.id));
-      existing.push({ id: Number(r.id), name: r.name });
+      existing.push({ ...r, id: Number(r.id), managed: Number(r.managed) });
     }
   }
   const missing = [...byName.values()].filter((s) => !assetId.has(s.assetName));
@@ -394,25 +402,29 @@ async function recordSightings(
   for (const names of chunks(raced, IN_CHUNK)) {
     for (const r of await trx
       .selectFrom('assets')
-      .select(['id', 'name'])
+      .select(['id', 'name', 'operating_system', 'netbios_name', 'primary_ip', 'managed'])
       .where('account_id', '=', accountId)
       .where('name', 'in', names)
       .execute()) {
       assetId.set(r.name, Number(r.id));
-      existing.push({ id: Number(r.id), name: r.name });
+      existing.push({ ...r, id: Number(r.id), managed: Number(r.managed) });
     }
   }
   // Refreshed in groups of identical changes: one statement for all assets that only get `updated`.
   const assetUpdates = new Map<string, { set: Record<string, unknown>; ids: number[] }>();
-  for (const { id, name } of existing) {
-    const s = byName.get(name)!;
+  for (const now of existing) {
+    const s = byName.get(now.name)!;
+    // Only what changed is written: a re-sighting usually changes nothing but `updated`.
     const set = {
-      ...(s.operatingSystem ? { operating_system: s.operatingSystem } : {}),
-      ...(s.netbiosName ? { netbios_name: s.netbiosName } : {}),
-      ...(s.address ? { primary_ip: s.address } : {}),
+      ...(s.operatingSystem && s.operatingSystem !== now.operating_system
+        ? { operating_system: s.operatingSystem }
+        : {}),
+      ...(s.netbiosName && s.netbiosName !== now.netbios_name ? { netbios_name: s.netbiosName } : {}),
+      ...(s.address && s.address !== now.primary_ip ? { primary_ip: s.address } : {}),
       // Once managed, an asset stays managed; an import never demotes it.
-      ...(s.managed ? { managed: 1 } : {}),
+      ...(s.managed && now.managed !== 1 ? { managed: 1 } : {}),
     };
+    const id = now.id;
     const key = JSON.stringify(set);
     const group = assetUpdates.get(key) ?? { set, ids: [] as number[] };
     group.ids.push(id);
@@ -483,15 +495,18 @@ async function recordSightings(
     wanted.set(key, { aid, i: { ...prev?.i, ...definedOnly(s.instance) } as InstanceSighting });
   }
   const instanceId = new Map<string, number>();
+  const instanceNow = new Map<string, { service: string; grade: string; ssl_protocols: string }>();
   const instanceAssets = [...new Set([...wanted.values()].map((w) => w.aid))];
   for (const ids of chunks(instanceAssets, IN_CHUNK)) {
     for (const r of await trx
       .selectFrom('host_instances')
-      .select(['id', 'asset_id', 'port', 'protocol', 'fqdn'])
+      .select(['id', 'asset_id', 'port', 'protocol', 'fqdn', 'service', 'grade', 'ssl_protocols'])
       .where('asset_id', 'in', ids)
       .execute()) {
       const key = `${r.asset_id}\u0000${r.port}\u0000${r.protocol}\u0000${r.fqdn}`;
-      if (wanted.has(key)) instanceId.set(key, Number(r.id));
+      if (!wanted.has(key)) continue;
+      instanceId.set(key, Number(r.id));
+      instanceNow.set(key, { service: r.service, grade: r.grade, ssl_protocols: r.ssl_protocols });
     }
   }
   const details = (i: InstanceSighting) => ({
@@ -503,7 +518,10 @@ async function recordSightings(
   for (const [key, { i }] of wanted) {
     const id = instanceId.get(key);
     if (id === undefined) continue;
-    const set = details(i);
+    const now = instanceNow.get(key)!;
+    const set = Object.fromEntries(
+      Object.entries(details(i)).filter(([column, value]) => now[column as keyof typeof now] !== value),
+    );
     const k = JSON.stringify(set);
     const group = instanceUpdates.get(k) ?? { set, ids: [] as number[] };
     group.ids.push(id);
@@ -679,20 +697,28 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
       await trx.insertInto('certificate_names').values(part).execute();
     }
 
+    // Known certificates, grouped by their new `sources` so a re-import is a few statements.
+    const refresh = new Map<string, number[]>();
     for (const [certhash, k] of known) {
       const sources = parseList(k.sources);
-      await trx
-        .updateTable('certificates')
-        .set((eb) => ({
-          // lastFound only moves forward: an old import replayed must not hide a newer sighting.
-          last_found: sql<number>`case when ${eb.ref('last_found')} < ${seenAt} then ${seenAt} else ${eb.ref('last_found')} end`,
-          updated: seenAt,
-          ...(sources.includes(source) ? {} : { sources: json([...sources, source]) }),
-          ...(source === 'IMPORT' ? { imported: 1 } : {}),
-        }))
-        .where('id', '=', k.id)
-        .execute();
+      const next = sources.includes(source) ? '' : json([...sources, source]);
+      refresh.set(next, [...(refresh.get(next) ?? []), k.id]);
       results.set(certhash, { certhash, id: k.id, inserted: false });
+    }
+    for (const [sources, ids] of refresh) {
+      for (const part of chunks(ids, IN_CHUNK)) {
+        await trx
+          .updateTable('certificates')
+          .set((eb) => ({
+            // lastFound only moves forward: an old import replayed must not hide a newer sighting.
+            last_found: sql<number>`case when ${eb.ref('last_found')} < ${seenAt} then ${seenAt} else ${eb.ref('last_found')} end`,
+            updated: seenAt,
+            ...(sources === '' ? {} : { sources }),
+            ...(source === 'IMPORT' ? { imported: 1 } : {}),
+          }))
+          .where('id', 'in', part)
+          .execute();
+      }
     }
 
     const newIds = fresh.map((c) => results.get(c.certhash)!.id);
