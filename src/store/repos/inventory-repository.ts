@@ -364,19 +364,9 @@ async function recordSightings(
     managed: number;
   };
   const existing: AssetNow[] = [];
-  for (const names of chunks([...byName.keys()], IN_CHUNK)) {
-    for (const r of await trx
-      .selectFrom('assets')
-      .select(['id', 'name', 'operating_system', 'netbios_name', 'primary_ip', 'managed'])
-      .where('account_id', '=', accountId)
-      .where('name', 'in', names)
-      .execute()) {
-      assetId.set(r.name, Number(r.id));
-      existing.push({ ...r, id: Number(r.id), managed: Number(r.managed) });
-    }
-  }
-  const missing = [...byName.values()].filter((s) => !assetId.has(s.assetName));
-  for (const part of chunks(missing, INSERT_CHUNK)) {
+  // Insert first, then read back only the assets that were already there (see upsert()).
+  const all = [...byName.values()];
+  for (const part of chunks(all, INSERT_CHUNK)) {
     const rows = await trx
       .insertInto('assets')
       .values(
@@ -397,9 +387,8 @@ async function recordSightings(
       .execute();
     for (const r of rows) assetId.set(r.name, Number(r.id));
   }
-  // Created meanwhile by another process: refresh it like any existing asset.
-  const raced = missing.filter((s) => !assetId.has(s.assetName)).map((s) => s.assetName);
-  for (const names of chunks(raced, IN_CHUNK)) {
+  const present = all.filter((s) => !assetId.has(s.assetName)).map((s) => s.assetName);
+  for (const names of chunks(present, IN_CHUNK)) {
     for (const r of await trx
       .selectFrom('assets')
       .select(['id', 'name', 'operating_system', 'netbios_name', 'primary_ip', 'managed'])
@@ -639,22 +628,13 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
   const unique = new Map<string, NewCertificate>();
   for (const it of batch.items) unique.set(it.certificate.certhash, it.certificate);
   return inTransaction(db, async (trx) => {
+    // Insert first, look up only what was already there: a bulk import of new certificates then
+    // never runs the lookup (on a table growing faster than its statistics, PostgreSQL planned it
+    // as a sequential scan), and a concurrent insert by another process lands in the same path.
     const known = new Map<string, { id: number; sources: string }>();
-    for (const hashes of chunks([...unique.keys()], IN_CHUNK)) {
-      const rows = await trx
-        .selectFrom('certificates')
-        .select(['id', 'certhash', 'sources'])
-        .where('account_id', '=', accountId)
-        .where('certhash', 'in', hashes)
-        .execute();
-      for (const r of rows) known.set(r.certhash, { id: Number(r.id), sources: r.sources });
-    }
-
     const results = new Map<string, UpsertResult>();
-    const candidates = [...unique.values()].filter((c) => !known.has(c.certhash));
+    const candidates = [...unique.values()];
     for (const part of chunks(candidates, INSERT_CHUNK)) {
-      // Another process (a second API node, a worker) may insert the same certificate between our
-      // read and this write: DO NOTHING leaves it to the known-certificate path below.
       const rows = await trx
         .insertInto('certificates')
         .values(part.map((c) => certificateValues(accountId, c, source, seenAt)))
@@ -664,8 +644,8 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
       for (const r of rows)
         results.set(r.certhash, { certhash: r.certhash, id: Number(r.id), inserted: true });
     }
-    const raced = candidates.filter((c) => !results.has(c.certhash)).map((c) => c.certhash);
-    for (const hashes of chunks(raced, IN_CHUNK)) {
+    const present = candidates.filter((c) => !results.has(c.certhash)).map((c) => c.certhash);
+    for (const hashes of chunks(present, IN_CHUNK)) {
       for (const r of await trx
         .selectFrom('certificates')
         .select(['id', 'certhash', 'sources'])
