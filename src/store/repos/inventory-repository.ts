@@ -81,6 +81,9 @@ function certificateValues(
   c: NewCertificate,
   source: CertificateSource,
   seenAt: number,
+  link: ChainLink,
+  category: string,
+  counts: { readonly assets: number; readonly instances: number },
 ): Insertable<Database['certificates']> {
   return {
     account_id: accountId,
@@ -93,17 +96,17 @@ function certificateValues(
     cert_type: c.certType,
     self_signed: c.selfSigned ? 1 : 0,
     extended_validation: c.extendedValidation ? 1 : 0,
-    issuer_category: c.selfSigned ? 'self-signed' : 'unapproved',
+    issuer_category: category,
     valid_from: c.validFrom,
     valid_to: c.validTo,
     ...nameColumns('subject', c.subject),
     ...nameColumns('issuer', c.issuer),
-    // Until linked, the best-known root is the issuer named in the certificate (itself when self-signed).
-    ...nameColumns('root', c.selfSigned ? c.subject : c.issuer),
+    // The top of the known chain; while the chain leaves the inventory, the last issuer named.
+    ...nameColumns('root', link.root.parts),
     subject_dn: c.subjectDn,
     issuer_dn: c.issuerDn,
-    issuer_certhash: c.selfSigned ? c.certhash : null,
-    root_certhash: c.selfSigned ? c.certhash : null,
+    issuer_certhash: link.issuerCerthash,
+    root_certhash: link.root.certhash,
     san_dns: json(c.sanDns),
     san_ip: json(c.sanIp),
     key_usage: json(c.keyUsage),
@@ -113,6 +116,8 @@ function certificateValues(
     is_ca: c.isCa ? 1 : 0,
     sources: json([source]),
     imported: source === 'IMPORT' ? 1 : 0,
+    asset_count: counts.assets,
+    instance_count: counts.instances,
     first_found: seenAt,
     last_found: seenAt,
     created: seenAt,
@@ -163,27 +168,31 @@ export function toCertificateRecord(r: CertRow): CertificateRecord {
   };
 }
 
+/** Where a new certificate hangs: its issuer (when known) and the top of its chain. */
+interface ChainLink {
+  readonly issuerCerthash: string | null;
+  readonly root: RootInfo;
+}
+
 /**
- * Chain linking. A certificate's issuer is a CA certificate of the same account whose subject is
- * its issuer name and, when the certificate carries an authority key identifier, whose subject key
- * identifier matches it (RFC 5280 §4.2.1.1: the AKI is how a chain is built when names repeat).
- * Certificates arrive in any order, so each new CA certificate also adopts waiting children, and a
- * root found late is pushed down to every descendant. New certificates are resolved in memory and
- * written grouped by issuer and by root, so a bulk import costs a few statements per batch.
+ * Chain linking, before anything is written, so each new certificate is inserted once with its
+ * final issuer, root and category (on PostgreSQL every later UPDATE of a wide row is a new row
+ * version in every index). A certificate's issuer is a CA certificate of the same account, stored
+ * or in this batch, whose subject is the certificate's issuer name and, when the certificate
+ * carries an authority key identifier, whose subject key identifier matches it (RFC 5280 §4.2.1.1:
+ * the AKI is how a chain is built when names repeat).
  */
-async function linkChains(
+async function resolveChains(
   trx: Executor,
   accountId: number,
-  fresh: readonly { readonly id: number; readonly c: NewCertificate }[],
-): Promise<number[]> {
-  if (fresh.length === 0) return [];
-  const touched = new Set<number>();
-  const freshByHash = new Map(fresh.map((f) => [f.c.certhash, f]));
-
-  // 1. Each new non-self-signed certificate: its issuer among known CA certificates (this batch included).
-  const orphans = fresh.filter((f) => !f.c.selfSigned);
-  const candidates = new Map<string, CertRow[]>();
-  for (const dns of chunks([...new Set(orphans.map((f) => f.c.issuerDn))], IN_CHUNK)) {
+  certs: readonly NewCertificate[],
+): Promise<Map<string, ChainLink>> {
+  const batch = new Map(certs.map((c) => [c.certhash, c]));
+  const orphans = certs.filter((c) => !c.selfSigned);
+  type Candidate = { certhash: string; subjectKeyId: string | null; stored?: CertRow };
+  const candidates = new Map<string, Candidate[]>();
+  const add = (dn: string, cand: Candidate) => candidates.set(dn, [...(candidates.get(dn) ?? []), cand]);
+  for (const dns of chunks([...new Set(orphans.map((c) => c.issuerDn))], IN_CHUNK)) {
     for (const r of await trx
       .selectFrom('certificates')
       .selectAll()
@@ -191,81 +200,71 @@ async function linkChains(
       .where('is_ca', '=', 1)
       .where('subject_dn', 'in', dns)
       .execute()) {
-      candidates.set(r.subject_dn, [...(candidates.get(r.subject_dn) ?? []), r]);
+      if (!batch.has(r.certhash))
+        add(r.subject_dn, { certhash: r.certhash, subjectKeyId: r.subject_key_id, stored: r });
     }
   }
-  const issuerOf = new Map<string, CertRow>();
-  for (const f of orphans) {
-    const issuer = (candidates.get(f.c.issuerDn) ?? []).find(
-      (i) => i.certhash !== f.c.certhash && (f.c.authKeyId === null || i.subject_key_id === f.c.authKeyId),
-    );
-    if (issuer !== undefined) issuerOf.set(f.c.certhash, issuer);
-  }
+  for (const c of certs) if (c.isCa) add(c.subjectDn, { certhash: c.certhash, subjectKeyId: c.subjectKeyId });
 
-  // Roots, memoised: a batch often holds a whole chain.
-  const roots = new Map<string, RootInfo>();
-  const rootOf = (certhash: string, depth = 0): RootInfo => {
-    const memo = roots.get(certhash);
+  const links = new Map<string, ChainLink>();
+  const linkOf = (c: NewCertificate, depth = 0): ChainLink => {
+    const memo = links.get(c.certhash);
     if (memo !== undefined) return memo;
-    const f = freshByHash.get(certhash)!;
-    let root: RootInfo;
-    const issuer = issuerOf.get(certhash);
-    if (f.c.selfSigned) root = { parts: f.c.subject, certhash };
-    else if (issuer === undefined || depth >= MAX_CHAIN_DEPTH) root = { parts: f.c.issuer, certhash: null };
-    else if (freshByHash.has(issuer.certhash)) root = rootOf(issuer.certhash, depth + 1);
-    else
-      root = {
-        parts: namePartsOf(issuer as unknown as Record<string, unknown>, 'root'),
-        certhash: issuer.root_certhash,
+    let link: ChainLink;
+    const issuer = c.selfSigned
+      ? undefined
+      : (candidates.get(c.issuerDn) ?? []).find(
+          (i) => i.certhash !== c.certhash && (c.authKeyId === null || i.subjectKeyId === c.authKeyId),
+        );
+    if (c.selfSigned) link = { issuerCerthash: c.certhash, root: { parts: c.subject, certhash: c.certhash } };
+    else if (issuer === undefined) link = { issuerCerthash: null, root: { parts: c.issuer, certhash: null } };
+    else if (issuer.stored !== undefined) {
+      const row = issuer.stored as unknown as Record<string, unknown>;
+      link = {
+        issuerCerthash: issuer.certhash,
+        root: { parts: namePartsOf(row, 'root'), certhash: issuer.stored.root_certhash },
       };
-    roots.set(certhash, root);
-    return root;
-  };
-
-  const byIssuer = new Map<string, number[]>();
-  const byRoot = new Map<string, { root: RootInfo; ids: number[] }>();
-  for (const f of orphans) {
-    const issuer = issuerOf.get(f.c.certhash);
-    if (issuer === undefined) continue;
-    byIssuer.set(issuer.certhash, [...(byIssuer.get(issuer.certhash) ?? []), f.id]);
-    const root = rootOf(f.c.certhash);
-    const key = JSON.stringify(root);
-    const group = byRoot.get(key) ?? { root, ids: [] };
-    group.ids.push(f.id);
-    byRoot.set(key, group);
-  }
-  for (const [issuerHash, ids] of byIssuer) {
-    for (const part of chunks(ids, IN_CHUNK)) {
-      await trx
-        .updateTable('certificates')
-        .set({ issuer_certhash: issuerHash })
-        .where('id', 'in', part)
-        .execute();
+    } else if (depth >= MAX_CHAIN_DEPTH) {
+      link = { issuerCerthash: issuer.certhash, root: { parts: c.issuer, certhash: null } };
+    } else {
+      link = { issuerCerthash: issuer.certhash, root: linkOf(batch.get(issuer.certhash)!, depth + 1).root };
     }
-  }
-  for (const { root, ids } of byRoot.values()) await setRoot(trx, ids, root);
+    links.set(c.certhash, link);
+    return link;
+  };
+  for (const c of certs) linkOf(c);
+  return links;
+}
 
-  // 2. Each new CA certificate adopts known certificates that were waiting for it, and
-  // 3. its root is pushed down to every descendant.
+/**
+ * After new CA certificates are stored: each adopts known certificates that were waiting for it,
+ * and its root is pushed down to their descendants. Returns the ids changed.
+ */
+async function adoptChildren(
+  trx: Executor,
+  accountId: number,
+  newCas: readonly NewCertificate[],
+  freshIds: ReadonlySet<number>,
+): Promise<number[]> {
+  const touched = new Set<number>();
   let level: string[] = [];
-  for (const f of fresh) {
-    if (!f.c.isCa) continue;
+  for (const ca of newCas) {
     const adopted = await trx
       .updateTable('certificates')
-      .set({ issuer_certhash: f.c.certhash })
+      .set({ issuer_certhash: ca.certhash })
       .where('account_id', '=', accountId)
       .where('issuer_certhash', 'is', null)
       .where('self_signed', '=', 0)
-      .where('issuer_dn', '=', f.c.subjectDn)
+      .where('issuer_dn', '=', ca.subjectDn)
       .where((eb) =>
-        f.c.subjectKeyId === null
+        ca.subjectKeyId === null
           ? eb('auth_key_id', 'is', null)
-          : eb.or([eb('auth_key_id', '=', f.c.subjectKeyId), eb('auth_key_id', 'is', null)]),
+          : eb.or([eb('auth_key_id', '=', ca.subjectKeyId), eb('auth_key_id', 'is', null)]),
       )
       .returning('id')
       .execute();
     for (const r of adopted) touched.add(Number(r.id));
-    level.push(f.c.certhash);
+    level.push(ca.certhash);
   }
   for (let depth = 0; depth < MAX_CHAIN_DEPTH && level.length > 0; depth++) {
     const next: string[] = [];
@@ -277,13 +276,16 @@ async function linkChains(
         .where('certhash', '=', parentHash)
         .executeTakeFirst();
       if (parent === undefined) continue;
-      const children = await trx
-        .selectFrom('certificates')
-        .select(['id', 'certhash', 'is_ca'])
-        .where('account_id', '=', accountId)
-        .where('issuer_certhash', '=', parentHash)
-        .where('self_signed', '=', 0)
-        .execute();
+      // Certificates of this batch already carry their final root.
+      const children = (
+        await trx
+          .selectFrom('certificates')
+          .select(['id', 'certhash', 'is_ca'])
+          .where('account_id', '=', accountId)
+          .where('issuer_certhash', '=', parentHash)
+          .where('self_signed', '=', 0)
+          .execute()
+      ).filter((ch) => !freshIds.has(Number(ch.id)));
       if (children.length === 0) continue;
       await setRoot(
         trx,
@@ -622,6 +624,41 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Certificate hashes of the account's approved CAs and of certgrid's own. */
+async function approvedCas(trx: Executor, accountId: number): Promise<Set<string>> {
+  const own = await trx.selectFrom('cas').select('certhash').execute();
+  const listed = await trx
+    .selectFrom('approved_cas')
+    .select('certhash')
+    .where('account_id', '=', accountId)
+    .execute();
+  return new Set([...own, ...listed].map((r) => r.certhash));
+}
+
+/** Distinct assets and host instances each certificate of a batch is seen on. */
+function sightingCounts(
+  items: UpsertBatch['items'],
+): (certhash: string) => { assets: number; instances: number } {
+  const assets = new Map<string, Set<string>>();
+  const instances = new Map<string, Set<string>>();
+  for (const { certificate, seenOn } of items) {
+    if (seenOn === undefined) continue;
+    const a = assets.get(certificate.certhash) ?? new Set<string>();
+    a.add(seenOn.assetName);
+    assets.set(certificate.certhash, a);
+    if (seenOn.instance !== undefined) {
+      const i = instances.get(certificate.certhash) ?? new Set<string>();
+      const { port, protocol, fqdn } = seenOn.instance;
+      i.add(JSON.stringify([seenOn.assetName, port, protocol ?? 'tcp', fqdn ?? '']));
+      instances.set(certificate.certhash, i);
+    }
+  }
+  return (certhash) => ({
+    assets: assets.get(certhash)?.size ?? 0,
+    instances: instances.get(certhash)?.size ?? 0,
+  });
+}
+
 async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<UpsertResult[]> {
   const { accountId, source, seenAt } = batch;
   // One row per certhash even when a batch repeats a certificate (a bundle and its chain, say).
@@ -634,10 +671,34 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
     const known = new Map<string, { id: number; sources: string }>();
     const results = new Map<string, UpsertResult>();
     const candidates = [...unique.values()];
+    // Everything a new row needs is worked out first, so it is written once.
+    const links = await resolveChains(trx, accountId, candidates);
+    const approved = await approvedCas(trx, accountId);
+    const category = (c: NewCertificate, link: ChainLink): string =>
+      c.selfSigned
+        ? 'self-signed'
+        : (link.issuerCerthash !== null && approved.has(link.issuerCerthash)) ||
+            (link.root.certhash !== null && approved.has(link.root.certhash))
+          ? 'approved'
+          : 'unapproved';
+    const counts = sightingCounts(batch.items);
     for (const part of chunks(candidates, INSERT_CHUNK)) {
       const rows = await trx
         .insertInto('certificates')
-        .values(part.map((c) => certificateValues(accountId, c, source, seenAt)))
+        .values(
+          part.map((c) => {
+            const link = links.get(c.certhash)!;
+            return certificateValues(
+              accountId,
+              c,
+              source,
+              seenAt,
+              link,
+              category(c, link),
+              counts(c.certhash),
+            );
+          }),
+        )
         .onConflict((oc) => oc.columns(['account_id', 'certhash']).doNothing())
         .returning(['id', 'certhash'])
         .execute();
@@ -701,14 +762,9 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
       }
     }
 
-    const newIds = fresh.map((c) => results.get(c.certhash)!.id);
-    const touched = new Set(
-      await linkChains(
-        trx,
-        accountId,
-        fresh.map((c) => ({ id: results.get(c.certhash)!.id, c })),
-      ),
-    );
+    const freshIds = new Set(fresh.map((c) => results.get(c.certhash)!.id));
+    const newCas = fresh.filter((c) => c.isCa);
+    const touched = new Set(newCas.length === 0 ? [] : await adoptChildren(trx, accountId, newCas, freshIds));
 
     // Sightings: assets, host instances, and the links from certificates to them.
     const sighted = await recordSightings(
@@ -719,7 +775,8 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
       ),
       seenAt,
     );
-    const linked = sighted.certIds;
+    // New certificates were inserted with their counts; known ones may have gained links.
+    const linked = sighted.certIds.filter((id) => !freshIds.has(id));
     const assetsTouched = sighted.assetIds;
     for (const part of chunks(linked, IN_CHUNK)) {
       await trx
@@ -741,8 +798,7 @@ async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<Ups
         .execute();
     }
 
-    for (const id of newIds) touched.add(id);
-    await recomputeCategories(trx, accountId, [...touched]);
+    if (touched.size > 0) await recomputeCategories(trx, accountId, [...touched]);
     return batch.items.map((it) => results.get(it.certificate.certhash)!);
   });
 }
