@@ -58,11 +58,15 @@ export async function rawSignRate(dataDir: string, keyType: string): Promise<num
 }
 
 /** `certgrid serve` exactly as an operator runs it, on a free port. */
-export async function startCertgridServer(dataDir: string, workers: number): Promise<CertgridServer> {
+export async function startCertgridServer(
+  dataDir: string,
+  workers: number,
+  env: Readonly<Record<string, string>> = {},
+): Promise<CertgridServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     [bin, 'serve', '--data', dataDir, '--port', '0', '--workers', String(workers)],
-    { env: { ...process.env, CERTGRID_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, CERTGRID_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -159,7 +159,6 @@ export const m004Inventory: Migration = {
       .addColumn('updated', 'bigint', (c) => c.notNull())
       .addUniqueConstraint('host_instances_endpoint', ['asset_id', 'port', 'protocol', 'fqdn'])
       .execute();
-    await db.schema.createIndex('host_instances_port').on('host_instances').columns(['port']).execute();
 
     await db.schema
       .createTable('instance_vulnerabilities')
@@ -168,11 +167,6 @@ export const m004Inventory: Migration = {
       .addColumn('title', 'text', (c) => c.notNull())
       .addColumn('severity', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('instance_vulnerabilities_pk', ['host_instance_id', 'qid'])
-      .execute();
-    await db.schema
-      .createIndex('instance_vulnerabilities_qid')
-      .on('instance_vulnerabilities')
-      .column('qid')
       .execute();
 
     // Where a certificate was seen: on an asset (imports may name only the asset) and, for scans, on

@@ -815,87 +815,103 @@ async function loadAssets(
   const assets = new Map<number, Selectable<Database['assets']>>();
   const interfaces = new Map<number, { hostname: string; address: string }[]>();
   const tags = new Map<number, { name: string; uuid: string }[]>();
-  for (const ids of chunks(assetIds, IN_CHUNK)) {
-    for (const a of await db
-      .selectFrom('assets')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('id', 'in', ids)
-      .execute()) {
-      assets.set(Number(a.id), a);
-    }
-    for (const i of await db
-      .selectFrom('asset_interfaces')
-      .selectAll()
-      .where('asset_id', 'in', ids)
-      .orderBy('hostname')
-      .orderBy('address')
-      .execute()) {
-      const list = interfaces.get(Number(i.asset_id)) ?? [];
-      list.push({ hostname: i.hostname, address: i.address });
-      interfaces.set(Number(i.asset_id), list);
-    }
-    for (const t of await db
-      .selectFrom('asset_tags')
-      .innerJoin('tags', 'tags.id', 'asset_tags.tag_id')
-      .select(['asset_tags.asset_id', 'tags.name', 'tags.uuid'])
-      .where('asset_tags.asset_id', 'in', ids)
-      .orderBy('tags.name')
-      .execute()) {
-      const list = tags.get(Number(t.asset_id)) ?? [];
-      list.push({ name: t.name, uuid: t.uuid });
-      tags.set(Number(t.asset_id), list);
-    }
-  }
-  // Host instances where each certificate was seen, with their vulnerabilities.
   const instances = new Map<string, HostInstanceRecord[]>();
-  for (const ids of chunks(certIds, IN_CHUNK)) {
-    const rows = await db
-      .selectFrom('certificate_instances as ci')
-      .innerJoin('host_instances as hi', 'hi.id', 'ci.host_instance_id')
-      .select([
-        'ci.certificate_id',
-        'hi.id',
-        'hi.asset_id',
-        'hi.port',
-        'hi.protocol',
-        'hi.fqdn',
-        'hi.service',
-        'hi.grade',
-        'hi.ssl_protocols',
-      ])
-      .where('ci.certificate_id', 'in', ids)
-      .orderBy('hi.port')
-      .execute();
-    const vulns = new Map<number, { qid: number; title: string; severity: number }[]>();
-    const instanceIds = [...new Set(rows.map((r) => Number(r.id)))];
-    for (const iids of chunks(instanceIds, IN_CHUNK)) {
-      for (const v of await db
-        .selectFrom('instance_vulnerabilities')
+  const vulns = new Map<number, { qid: number; title: string; severity: number }[]>();
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+    const list = m.get(k);
+    if (list === undefined) m.set(k, [v]);
+    else list.push(v);
+  };
+  // Independent reads run concurrently: on PostgreSQL each is a round trip on its own pooled
+  // connection; on SQLite they simply run one after the other.
+  await Promise.all([
+    ...chunks(assetIds, IN_CHUNK).flatMap((ids) => [
+      db
+        .selectFrom('assets')
         .selectAll()
-        .where('host_instance_id', 'in', iids)
-        .orderBy('qid')
-        .execute()) {
-        const list = vulns.get(Number(v.host_instance_id)) ?? [];
-        list.push({ qid: Number(v.qid), title: v.title, severity: Number(v.severity) });
-        vulns.set(Number(v.host_instance_id), list);
-      }
-    }
-    for (const r of rows) {
-      const key = `${r.certificate_id}/${r.asset_id}`;
-      const list = instances.get(key) ?? [];
-      list.push({
-        id: Number(r.id),
-        port: Number(r.port),
-        protocol: r.protocol,
-        fqdn: r.fqdn,
-        service: r.service,
-        grade: r.grade,
-        sslProtocols: parseList(r.ssl_protocols),
-        vulnerabilities: vulns.get(Number(r.id)) ?? [],
-      });
-      instances.set(key, list);
-    }
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .execute()
+        .then((rows) => rows.forEach((a) => assets.set(Number(a.id), a))),
+      db
+        .selectFrom('asset_interfaces')
+        .selectAll()
+        .where('asset_id', 'in', ids)
+        .orderBy('hostname')
+        .orderBy('address')
+        .execute()
+        .then((rows) =>
+          rows.forEach((i) =>
+            push(interfaces, Number(i.asset_id), { hostname: i.hostname, address: i.address }),
+          ),
+        ),
+      db
+        .selectFrom('asset_tags')
+        .innerJoin('tags', 'tags.id', 'asset_tags.tag_id')
+        .select(['asset_tags.asset_id', 'tags.name', 'tags.uuid'])
+        .where('asset_tags.asset_id', 'in', ids)
+        .orderBy('tags.name')
+        .execute()
+        .then((rows) => rows.forEach((t) => push(tags, Number(t.asset_id), { name: t.name, uuid: t.uuid }))),
+    ]),
+    // Host instances where each certificate was seen, and their vulnerabilities.
+    ...chunks(certIds, IN_CHUNK).flatMap((ids) => {
+      const seenOn = db
+        .selectFrom('certificate_instances as ci')
+        .innerJoin('host_instances as hi', 'hi.id', 'ci.host_instance_id')
+        .where('ci.certificate_id', 'in', ids);
+      return [
+        seenOn
+          .select([
+            'ci.certificate_id',
+            'hi.id',
+            'hi.asset_id',
+            'hi.port',
+            'hi.protocol',
+            'hi.fqdn',
+            'hi.service',
+            'hi.grade',
+            'hi.ssl_protocols',
+          ])
+          .orderBy('hi.port')
+          .execute()
+          .then((rows) =>
+            rows.forEach((r) =>
+              push(instances, `${r.certificate_id}/${r.asset_id}`, {
+                id: Number(r.id),
+                port: Number(r.port),
+                protocol: r.protocol,
+                fqdn: r.fqdn,
+                service: r.service,
+                grade: r.grade,
+                sslProtocols: parseList(r.ssl_protocols),
+                vulnerabilities: [] as { qid: number; title: string; severity: number }[],
+              }),
+            ),
+          ),
+        seenOn
+          .innerJoin('instance_vulnerabilities as v', 'v.host_instance_id', 'hi.id')
+          .select(['v.host_instance_id', 'v.qid', 'v.title', 'v.severity'])
+          .distinct()
+          .orderBy('v.qid')
+          .execute()
+          .then((rows) =>
+            rows.forEach((v) =>
+              push(vulns, Number(v.host_instance_id), {
+                qid: Number(v.qid),
+                title: v.title,
+                severity: Number(v.severity),
+              }),
+            ),
+          ),
+      ];
+    }),
+  ]);
+  for (const list of instances.values()) {
+    for (const i of list)
+      (i.vulnerabilities as { qid: number; title: string; severity: number }[]).push(
+        ...(vulns.get(i.id) ?? []),
+      );
   }
   for (const p of pairs) {
     const a = assets.get(p.assetId);
