@@ -227,8 +227,11 @@ export const m004Inventory: Migration = {
         db,
       );
     }
+    // Each ends with the default sort (lastFound, id): an issuer or organisation holds many
+    // certificates, and `issuer.name:X` sorted by lastFound is then an index walk that stops after
+    // one page instead of a sort of every match.
     for (const col of ['subject_name', 'issuer_name', 'subject_organization', 'issuer_organization']) {
-      await sql`create index ${sql.raw(`certificates_account_${col}_lower`)} on certificates (account_id, lower(${sql.ref(col)}))`.execute(
+      await sql`create index ${sql.raw(`certificates_account_${col}_lower`)} on certificates (account_id, lower(${sql.ref(col)}), last_found, id)`.execute(
         db,
       );
     }
