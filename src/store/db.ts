@@ -1,7 +1,18 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -69,7 +80,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     file.pragma('synchronous = NORMAL');
     file.pragma('foreign_keys = ON');
     file.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+    db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }),
+    });
   }
   if (opts.migrate !== false) await migrateToLatest(db, migrationSchema);
   return { db, dialect, close: () => db.destroy() };
@@ -120,5 +133,28 @@ export async function dropPgSchema(databaseUrl: string, schema: string): Promise
     await sql.raw(`drop schema if exists ${schema} cascade`).execute(db);
   } finally {
     await db.destroy();
+  }
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE: the write lock is taken at BEGIN, where busy_timeout
+ * waits for it. A deferred transaction that reads first and writes later cannot wait: when another
+ * process (a `--workers` sibling, the CLI) committed in between, its upgrade fails at once with
+ * SQLITE_BUSY_SNAPSHOT. Every transaction certgrid opens writes, so nothing is lost.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
   }
 }
