@@ -31,7 +31,10 @@ import type { KeyType } from '../../src/core/ca/types.js';
 import type { Sighting } from '../../src/core/inventory/repository.js';
 
 const DAY = 86_400_000;
-/** The dataset's "now": fixed, so expiry groups select the same certificates in every run. */
+/**
+ * The dataset's "now": fixed, so the same seed gives the same certificates on any day. The server
+ * filters against the real clock, so expiry groups select a slowly shifting share as months pass.
+ */
 export const DATASET_NOW = Date.parse('2026-11-01T00:00:00.000Z');
 
 /** mulberry32: small, fast, good enough to spread names and dates. */
