@@ -17,7 +17,7 @@ import { sqlitePathOf } from '../src/main.js';
 import { dropPgSchema, openStore, type Store } from '../src/store/db.js';
 import { createInventoryRepository } from '../src/store/repos/inventory-repository.js';
 import { startCertgridServer } from './lib/certgrid-server.js';
-import { fmt } from './lib/load.js';
+import { fmt, openHttpConnection } from './lib/load.js';
 import { DATASET_NOW, leafNames, loadDataset, sightingOf, type Dataset } from './lib/inventory-dataset.js';
 
 interface Options {
@@ -181,15 +181,17 @@ async function runOnStore(kind: string, ds: Dataset, opts: Options): Promise<voi
       });
       const token = await auth.text();
       if (auth.status !== 201) throw new Error(`login failed: ${auth.status} ${token}`);
+      const conn = await openHttpConnection(base);
+      const jsonHeaders = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       const api = async (body: Record<string, unknown>) => {
-        const res = await fetch(`${base}/certview/v1/certificates`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        const text = await res.text();
-        if (res.status !== 200) throw new Error(`${res.status} ${text}`);
-        return (JSON.parse(text) as unknown[]).length;
+        const res = await conn.request(
+          'POST',
+          '/certview/v1/certificates',
+          jsonHeaders,
+          JSON.stringify(body),
+        );
+        if (res.status !== 200) throw new Error(`${res.status} ${res.body}`);
+        return (JSON.parse(res.body) as unknown[]).length;
       };
       const direct = async (body: Record<string, unknown>) => {
         const page = await certgrid.inventory.listCertificates({
@@ -219,15 +221,9 @@ async function runOnStore(kind: string, ds: Dataset, opts: Options): Promise<voi
         }
         return percentile(xs, 0.5);
       };
-      const http = await floor(async () => (await fetch(`${base}/healthz`)).text());
-      const authed = await floor(async () =>
-        (
-          await fetch(`${base}/certview/v1/certificates/${'0'.repeat(64)}/assets`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: '{}',
-          })
-        ).text(),
+      const http = await floor(() => conn.request('GET', '/healthz', {}));
+      const authed = await floor(() =>
+        conn.request('POST', `/certview/v1/certificates/${'0'.repeat(64)}/assets`, jsonHeaders, '{}'),
       );
       console.log(
         `\nfixed cost per call (p50): HTTP ${fmt(http, 2)} ms (GET /healthz), HTTP + token + empty answer ${fmt(authed, 2)} ms`,
@@ -264,6 +260,7 @@ async function runOnStore(kind: string, ds: Dataset, opts: Options): Promise<voi
       console.log(
         `\n${kind}: worst selective p99 ${fmt(Math.max(...summary.selective), 2)} ms (target < 20), worst broad p99 ${fmt(Math.max(...summary.broad), 2)} ms (target < 200), API/direct p50 ratio median ${fmt(percentile(summary.ratios, 0.5), 2)}, worst ${fmt(Math.max(...summary.ratios), 2)} (target < 1.5)`,
       );
+      conn.close();
     } finally {
       await server.stop();
     }

@@ -98,7 +98,59 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   };
 }
 
-interface ParsedResponse {
+/**
+ * One keep-alive connection for sequential requests (latency measurements), with the same lean
+ * HTTP/1.1 handling as runLoad, so the client adds as little as possible to what is measured.
+ */
+export interface HttpConnection {
+  request(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<ParsedResponse>;
+  close(): void;
+}
+
+export async function openHttpConnection(url: string): Promise<HttpConnection> {
+  const target = new URL(url);
+  const socket = net.connect({ host: target.hostname, port: Number(target.port || 80), noDelay: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const parser = new ResponseParser();
+  let pending: { resolve: (r: ParsedResponse) => void; reject: (e: Error) => void } | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      const r = parser.push(chunk);
+      if (r !== undefined && pending !== undefined) {
+        const p = pending;
+        pending = undefined;
+        p.resolve(r);
+      }
+    } catch (e) {
+      pending?.reject(e as Error);
+    }
+  });
+  socket.on('error', (e) => pending?.reject(e));
+  return {
+    request(method, path, headers, body = '') {
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        const lines = Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
+        socket.write(
+          `${method} ${path} HTTP/1.1\r\nHost: ${target.host}\r\n${lines}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      });
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+export interface ParsedResponse {
   readonly status: number;
   readonly body: string;
 }
