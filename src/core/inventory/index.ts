@@ -9,7 +9,7 @@
  *   const page = await inventory.listCertificates({ accountId, pageNumber: 0, pageSize: 10, withAssets: true });
  */
 import type { InventoryDeps } from './deps.js';
-import { importCertificates, recordIssued, type ImportInput, type ImportResult } from './ingest.js';
+import { importCertificates, type ImportInput, type ImportResult } from './ingest.js';
 import { listCertificateAssets, type ListCertificateAssetsInput } from './list-certificate-assets.js';
 import {
   listCertificates,
@@ -23,7 +23,7 @@ export type * from './repository.js';
 export { certificateFacts, type CertificateFacts } from './certificate-facts.js';
 export { readCertificates } from './certificate-input.js';
 export { assertCerthash, toNewCertificate } from './ingest.js';
-export { createIssuedRecorder, type IssuedCertificates } from './issued-recorder.js';
+export { createIssuedRecorder } from './issued-recorder.js';
 export {
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
@@ -41,7 +41,6 @@ export type {
 
 export interface Inventory {
   importCertificates(input: ImportInput): Promise<ImportResult>;
-  recordIssued(accountId: number, leafDer: Uint8Array, chainDers: readonly Uint8Array[]): Promise<void>;
   listCertificates(input: ListCertificatesInput): Promise<CertificateWithAssets[]>;
   listCertificateAssets(input: ListCertificateAssetsInput): Promise<AssetRecord[]>;
   approveCa(accountId: number, certhash: string): Promise<void>;
@@ -50,7 +49,6 @@ export interface Inventory {
 export function createInventory(deps: InventoryDeps): Inventory {
   return {
     importCertificates: (input) => importCertificates(deps, input),
-    recordIssued: (accountId, leaf, chain) => recordIssued(deps, accountId, leaf, chain),
     listCertificates: (input) => listCertificates(deps, input),
     listCertificateAssets: (input) => listCertificateAssets(deps, input),
     approveCa: (accountId, certhash) => deps.repo.approveCa(accountId, certhash, deps.clock.now().getTime()),

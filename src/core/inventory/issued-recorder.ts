@@ -1,20 +1,16 @@
 import type { InventoryDeps } from './deps.js';
 import { recordIssued } from './ingest.js';
 
-/** What the CA side calls after it issues a certificate, so the inventory shows it at once. */
-export interface IssuedCertificates {
-  recordIssued(accountId: number, leafDer: Uint8Array): Promise<void>;
-}
-
 /**
- * Records issued leaves, adding certgrid's own CA chain to an account's inventory with its first
- * leaf in this process (so the leaf links to its issuer and root) instead of rewriting the CA rows
- * on every issuance. Re-adding the chain from another process is harmless: upserts are idempotent.
+ * What the CA side calls after it issues a certificate (the Grid's IssuedCertificateSink), so the
+ * inventory shows it at once. The first leaf of an account in this process also brings certgrid's
+ * own CA chain (so leaves link to their issuer and root), instead of rewriting the CA rows on every
+ * issuance. Re-adding the chain from another process is harmless: upserts are idempotent.
  */
 export function createIssuedRecorder(
   deps: InventoryDeps,
   chain: () => Promise<readonly Uint8Array[]>,
-): IssuedCertificates {
+): { recordIssued(accountId: number, leafDer: Uint8Array): Promise<void> } {
   const withChain = new Set<number>();
   return {
     async recordIssued(accountId, leafDer) {

@@ -125,7 +125,7 @@ function certificateValues(
   } as Insertable<Database['certificates']>;
 }
 
-export function toCertificateRecord(r: CertRow): CertificateRecord {
+function toCertificateRecord(r: CertRow): CertificateRecord {
   const row = r as unknown as Record<string, unknown>;
   return {
     id: Number(r.id),
