@@ -105,6 +105,7 @@ describe.each(storeFactories)('QQL compiled and run on $name', (factory) => {
         }),
         seen(B, {
           assetName: 'server2',
+          managed: false,
           operatingSystem: 'Linux',
           instance: {
             port: 8443,
@@ -177,6 +178,35 @@ describe.each(storeFactories)('QQL compiled and run on $name', (factory) => {
     expect(await run(parse(q))).toBe(expected);
   });
 
+  it.each([
+    // Hex identifiers are stored lowercased and compared without lower(), whatever case is asked.
+    [`certhash:${A.certhash.toUpperCase()}`, 'A'],
+    [`serialNumber:${B.serialNumber.toUpperCase()}`, 'B'],
+    // Counts of certificates inserted together with their sightings.
+    ['instanceCount:1', 'ABD'],
+    ['assetCount:0', 'C'],
+  ])('%s → %s', async (q, expected) => {
+    expect(await run(parse(q))).toBe(expected);
+  });
+
+  it('restricts by assetType: seen on a managed asset, or on none', async () => {
+    const by = async (assetType: 'MANAGED' | 'UNMANAGED' | 'ALL') => {
+      const where = compileCertificateFilter(undefined, { now: NOW, assetType });
+      let q = store.db
+        .selectFrom('certificates as c')
+        .select('c.certhash')
+        .where('c.account_id', '=', accountId);
+      if (where !== undefined) q = q.where(where);
+      return (await q.execute())
+        .map((r) => LABEL.get(r.certhash))
+        .sort()
+        .join('');
+    };
+    expect(await by('MANAGED')).toBe('AD');
+    expect(await by('UNMANAGED')).toBe('BC');
+    expect(await by('ALL')).toBe('ABCD');
+  });
+
   it('runs structured filters the same way', async () => {
     const f = (filters: unknown[], operation = 'AND') => structuredFilterToAst({ filters, operation });
     expect(await run(f([{ field: 'keySize', operator: 'GREATER', value: 2048 }]))).toBe('CD');
@@ -205,6 +235,14 @@ describe.each(storeFactories)('QQL compiled and run on $name', (factory) => {
       `select "c"."id" from "certificates" as "c" where "c"."id" in (select "ca1"."certificate_id" from certificate_assets ca1 join assets a1 on "a1"."id" = "ca1"."asset_id" where lower("a1"."name") like ${ph} escape '\\')`,
     );
     expect(compiled.parameters).toEqual(['%server1%']);
+  });
+
+  it('compares hex identifiers on the bare column, so the certhash index applies', () => {
+    const where = compileCertificateFilter(parse(`certhash:${A.certhash.toUpperCase()}`), { now: NOW })!;
+    const compiled = store.db.selectFrom('certificates as c').select('c.id').where(where).compile();
+    const ph = factory.name === 'postgres' ? '$1' : '?';
+    expect(compiled.sql).toBe(`select "c"."id" from "certificates" as "c" where "c"."certhash" = ${ph}`);
+    expect(compiled.parameters).toEqual([A.certhash]);
   });
 
   it('binds every value as a parameter, escaping LIKE wildcards', () => {

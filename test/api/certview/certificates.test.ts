@@ -354,6 +354,18 @@ describe.each(storeFactories)('CertView certificate endpoints on $name', (factor
     expect(json(bad).response.code).toBe(1905);
     const missing = await post('/certview/v1/certificates/import', {}, admin);
     expect(json(missing).response.code).toBe(1903);
+    const badTags = await post(
+      '/certview/v1/certificates/import',
+      { certificates: www.pem, asset: { name: 'x', tags: 'not-a-list' } },
+      admin,
+    );
+    expect(json(badTags).response).toMatchObject({ code: 1905, text: expect.stringMatching(/asset\.tags/) });
+    const noName = await post(
+      '/certview/v1/certificates/import',
+      { certificates: www.pem, asset: {} },
+      admin,
+    );
+    expect(json(noName).response).toMatchObject({ code: 1903, text: expect.stringMatching(/asset\.name/) });
   });
 
   it('needs a bearer token', async () => {
