@@ -77,19 +77,6 @@ export async function importCertificates(deps: InventoryDeps, input: ImportInput
   return { certificates: results, added: results.filter((r) => r.inserted).length };
 }
 
-/** A certificate certgrid's CA just issued, with its chain, so it is in the inventory at once. */
-export async function recordIssued(
-  deps: InventoryDeps,
-  accountId: number,
-  leafDer: Uint8Array,
-  chainDers: readonly Uint8Array[],
-): Promise<void> {
-  const items = [leafDer, ...chainDers].map((der) => ({
-    certificate: toNewCertificate(certificateFacts(der)),
-  }));
-  await deps.repo.upsertCertificates({ accountId, source: 'CA', seenAt: deps.clock.now().getTime(), items });
-}
-
 export function assertCerthash(value: unknown): string {
   if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) {
     throw new CertgridError('INVALID_ARGUMENT', 'certhash: must be 64 hexadecimal characters', {
