@@ -21,7 +21,7 @@ import {
   type Random,
 } from './core/deps.js';
 import { createGridService } from './core/grid/index.js';
-import { createInventory, createIssuedRecorder, type Inventory } from './core/inventory/index.js';
+import { createInventory, type Inventory } from './core/inventory/index.js';
 import type { GridService } from './core/grid/types.js';
 import type { Store } from './store/db.js';
 import { createRepositories } from './store/repos/index.js';
@@ -113,8 +113,8 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     passphrase,
     crlRefreshHours: config.ca.crlRefreshHours,
   });
-  const inventoryDeps = { repo: repos.inventory, clock };
-  const inventory = createInventory(inventoryDeps);
+  // Certificates the CA issues reach the inventory through its orders (core/inventory/issued-feed.ts).
+  const inventory = createInventory({ repo: repos.inventory, clock });
   const grid = createGridService({
     repo: repos.grid,
     ca,
@@ -123,11 +123,6 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     clock,
     weakKeys,
     config: config.grid,
-    // Every certificate the CA issues appears in the account's inventory at once.
-    issued: createIssuedRecorder(inventoryDeps, async () => {
-      const chain = await ca.chain();
-      return [chain.issuingDer, chain.rootDer];
-    }),
   });
   logger.info({ store: store.dialect }, 'certgrid core ready');
   return {

@@ -43,13 +43,26 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
     5 * 60 * 1000,
   );
   refresh.unref();
+  // Certificates the CA issued reach the inventory within a second even when nobody reads it, so a
+  // read seldom has a backlog to record first (core/inventory/issued-feed.ts).
+  let recording: Promise<unknown> = Promise.resolve();
+  const follow = setInterval(() => {
+    recording = certgrid.inventory
+      .recordIssued()
+      .catch((err: unknown) =>
+        app.log.error({ err }, 'recording issued certificates in the inventory failed'),
+      );
+  }, 1000);
+  follow.unref();
   return {
     app,
     certgrid,
     url,
     async close() {
       clearInterval(refresh);
+      clearInterval(follow);
       await app.close();
+      await recording;
       await certgrid.close();
       await store.close();
     },

@@ -28,6 +28,7 @@ export interface Database {
   certificate_assets: CertificateAssetsTable;
   certificate_instances: CertificateInstancesTable;
   approved_cas: ApprovedCasTable;
+  inventory_feeds: InventoryFeedsTable;
 }
 
 export interface AccountsTable {
@@ -315,4 +316,11 @@ export interface ApprovedCasTable {
   account_id: number;
   certhash: string;
   created_at: number;
+}
+
+/** How far the inventory has followed a feed of the store (`orders`: certificates the CA issued). */
+export interface InventoryFeedsTable {
+  name: string;
+  /** The last id of the feed's table the inventory has recorded. */
+  last_id: number;
 }

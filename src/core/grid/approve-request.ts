@@ -51,7 +51,6 @@ async function approveIssue(
     SignatureHash | undefined;
   const message = `Certificate with common names: ${[request.commonName, ...request.sans].join(', ')}`;
 
-  let issuedDer: Buffer | undefined;
   const orderId = await withFreshSerial(async () => {
     const cert = await deps.ca.issue(
       {
@@ -64,7 +63,6 @@ async function approveIssue(
       csr.spkiDer,
       { notBefore, notAfter, hash },
     );
-    issuedDer = cert.der;
     return deps.repo.approveIssueRequest(
       decision,
       {
@@ -90,7 +88,6 @@ async function approveIssue(
       deps.audit.toRecord(success(ctx, AUDIT_EVENTS.approveRequest, message)),
     );
   });
-  if (issuedDer !== undefined) await deps.issued?.recordIssued(request.accountId, issuedDer);
   return { orderId, requestType: 'issue' };
 }
 

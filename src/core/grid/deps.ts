@@ -5,11 +5,6 @@ import type { WeakKeyChecker } from '../ca/csr/index.js';
 import type { Clock } from '../deps.js';
 import type { GridRepository } from './repository.js';
 
-/** Where issued certificates are reported (the inventory), declared here by its consumer. */
-export interface IssuedCertificateSink {
-  recordIssued(accountId: number, leafDer: Uint8Array): Promise<void>;
-}
-
 /** The slice of the CA the Grid use cases call. */
 export type GridCa = Pick<CertificateAuthority, 'issue' | 'bundleFor' | 'revocationChanged'>;
 
@@ -31,6 +26,4 @@ export interface GridDeps {
   readonly clock: Clock;
   readonly weakKeys: WeakKeyChecker;
   readonly config: GridConfig;
-  /** Absent in tests that exercise the Grid alone. */
-  readonly issued?: IssuedCertificateSink | undefined;
 }

@@ -64,7 +64,6 @@ export function requestEmailCert(
       );
       return { clientId, cert };
     });
-    await deps.issued?.recordIssued(ctx.principal.accountId, cert.der);
     const bundle = await deps.ca.bundleFor(cert.der);
     return { clientId, serialHex: cert.serialHex, ...bundle };
   });

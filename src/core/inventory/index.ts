@@ -10,6 +10,7 @@
  */
 import type { InventoryDeps } from './deps.js';
 import { importCertificates, type ImportInput, type ImportResult } from './ingest.js';
+import { createIssuedFeed } from './issued-feed.js';
 import { listCertificateAssets, type ListCertificateAssetsInput } from './list-certificate-assets.js';
 import {
   listCertificates,
@@ -23,7 +24,6 @@ export type * from './repository.js';
 export { certificateFacts, type CertificateFacts } from './certificate-facts.js';
 export { readCertificates } from './certificate-input.js';
 export { assertCerthash, toNewCertificate } from './ingest.js';
-export { createIssuedRecorder } from './issued-recorder.js';
 export {
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
@@ -44,13 +44,25 @@ export interface Inventory {
   listCertificates(input: ListCertificatesInput): Promise<CertificateWithAssets[]>;
   listCertificateAssets(input: ListCertificateAssetsInput): Promise<AssetRecord[]>;
   approveCa(accountId: number, certhash: string): Promise<void>;
+  /**
+   * Records the certificates the CA issued since the last call (see issued-feed.ts); reads do it
+   * themselves, a server also calls it on a timer. Resolves to how many it recorded.
+   */
+  recordIssued(): Promise<number>;
 }
 
 export function createInventory(deps: InventoryDeps): Inventory {
+  const issued = createIssuedFeed(deps);
+  // Every read first records what the CA issued, so a certificate issued before a read is in it.
+  const current = async <T>(read: () => Promise<T>): Promise<T> => {
+    await issued.catchUp();
+    return read();
+  };
   return {
     importCertificates: (input) => importCertificates(deps, input),
-    listCertificates: (input) => listCertificates(deps, input),
-    listCertificateAssets: (input) => listCertificateAssets(deps, input),
+    listCertificates: (input) => current(() => listCertificates(deps, input)),
+    listCertificateAssets: (input) => current(() => listCertificateAssets(deps, input)),
+    recordIssued: () => issued.catchUp(),
     approveCa: (accountId, certhash) => deps.repo.approveCa(accountId, certhash, deps.clock.now().getTime()),
   };
 }

@@ -71,6 +71,8 @@ export interface InstanceSighting {
 export interface UpsertItem {
   readonly certificate: NewCertificate;
   readonly seenOn?: Sighting | undefined;
+  /** When this certificate was seen, if not at the batch's time (an issued one: its issuance). */
+  readonly seenAt?: number | undefined;
 }
 
 export interface UpsertBatch {
@@ -78,6 +80,16 @@ export interface UpsertBatch {
   readonly source: CertificateSource;
   readonly seenAt: number;
   readonly items: readonly UpsertItem[];
+}
+
+/** A certificate the CA issued (an order), as the issuance feed delivers it to the inventory. */
+export interface IssuedCertificate {
+  readonly orderId: number;
+  readonly accountId: number;
+  readonly der: Uint8Array;
+  readonly issuedAt: number;
+  /** The issuing CA's certificate, then its parents up to the root. */
+  readonly caChain: readonly Uint8Array[];
 }
 
 export interface UpsertResult {
@@ -171,6 +183,17 @@ export interface InventoryRepository {
    * asset when one is given, and recomputes issuerCategory for every certificate touched.
    */
   upsertCertificates(batch: UpsertBatch): Promise<UpsertResult[]>;
+  /** Whether the CA issued certificates the inventory has not recorded yet (one indexed probe). */
+  hasUnrecordedIssued(): Promise<boolean>;
+  /**
+   * Records the next certificates the CA issued, oldest first, up to `limit`, in one transaction
+   * with the feed's cursor: one worker at a time, none lost, none recorded twice. `toBatches` turns
+   * them into upserts (the core parses certificates, the store does not). Returns how many it read.
+   */
+  recordIssued(
+    limit: number,
+    toBatches: (issued: readonly IssuedCertificate[]) => readonly UpsertBatch[],
+  ): Promise<number>;
   listCertificates(page: CertificatePage): Promise<CertificateRecord[]>;
   findCertificate(accountId: number, certhash: string): Promise<CertificateRecord | null>;
   /** Assets of the given certificates, each with its host instances where that certificate was seen. */

@@ -3,6 +3,7 @@ import { m001Initial } from './001-initial.js';
 import { m002RevokeRequests } from './002-revoke-requests.js';
 import { m003CertviewAuth } from './003-certview-auth.js';
 import { m004Inventory } from './004-inventory.js';
+import { m005InventoryFeed } from './005-inventory-feed.js';
 
 /** Forward-only: migrations are never edited once released, only appended. */
 export const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '002-revoke-requests': m002RevokeRequests,
   '003-certview-auth': m003CertviewAuth,
   '004-inventory': m004Inventory,
+  '005-inventory-feed': m005InventoryFeed,
 };
 
 export const migrationProvider: MigrationProvider = {

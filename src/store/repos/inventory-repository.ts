@@ -27,6 +27,8 @@ const INSERT_CHUNK = 200;
 const IN_CHUNK = 500;
 // Chains deeper than this are not followed (real ones have 2-4 levels; a loop must not spin).
 const MAX_CHAIN_DEPTH = 8;
+// The inventory_feeds row that follows the CA's orders (see migration 005).
+const ORDERS_FEED = 'orders';
 
 const json = (v: readonly unknown[]): string => JSON.stringify(v);
 
@@ -197,7 +199,9 @@ async function resolveChains(
       .selectFrom('certificates')
       .selectAll()
       .where('account_id', '=', accountId)
-      .where('is_ca', '=', 1)
+      // A literal, not a bound value: SQLite only uses a partial index when the query's own WHERE
+      // proves the index's (`is_ca = 1`); with `is_ca = ?` it walked the account's rows instead.
+      .where('is_ca', '=', sql.lit(1))
       .where('subject_dn', 'in', dns)
       .execute()) {
       if (!batch.has(r.certhash))
@@ -659,148 +663,152 @@ function sightingCounts(
   });
 }
 
-async function upsert(db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<UpsertResult[]> {
+const upsert = (db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<UpsertResult[]> =>
+  inTransaction(db, (trx) => upsertIn(trx, batch));
+
+async function upsertIn(trx: Executor, batch: UpsertBatch): Promise<UpsertResult[]> {
   const { accountId, source, seenAt } = batch;
   // One row per certhash even when a batch repeats a certificate (a bundle and its chain, say).
   const unique = new Map<string, NewCertificate>();
-  for (const it of batch.items) unique.set(it.certificate.certhash, it.certificate);
-  return inTransaction(db, async (trx) => {
-    // Insert first, look up only what was already there: a bulk import of new certificates then
-    // never runs the lookup (on a table growing faster than its statistics, PostgreSQL planned it
-    // as a sequential scan), and a concurrent insert by another process lands in the same path.
-    const known = new Map<string, { id: number; sources: string }>();
-    const results = new Map<string, UpsertResult>();
-    const candidates = [...unique.values()];
-    // Everything a new row needs is worked out first, so it is written once.
-    const links = await resolveChains(trx, accountId, candidates);
-    const approved = await approvedCas(trx, accountId);
-    const category = (c: NewCertificate, link: ChainLink): string =>
-      c.selfSigned
-        ? 'self-signed'
-        : (link.issuerCerthash !== null && approved.has(link.issuerCerthash)) ||
-            (link.root.certhash !== null && approved.has(link.root.certhash))
-          ? 'approved'
-          : 'unapproved';
-    const counts = sightingCounts(batch.items);
-    for (const part of chunks(candidates, INSERT_CHUNK)) {
-      const rows = await trx
-        .insertInto('certificates')
-        .values(
-          part.map((c) => {
-            const link = links.get(c.certhash)!;
-            return certificateValues(
-              accountId,
-              c,
-              source,
-              seenAt,
-              link,
-              category(c, link),
-              counts(c.certhash),
-            );
-          }),
-        )
-        .onConflict((oc) => oc.columns(['account_id', 'certhash']).doNothing())
-        .returning(['id', 'certhash'])
-        .execute();
-      for (const r of rows)
-        results.set(r.certhash, { certhash: r.certhash, id: Number(r.id), inserted: true });
+  const firstSeen = new Map<string, number>();
+  for (const it of batch.items) {
+    unique.set(it.certificate.certhash, it.certificate);
+    if (it.seenAt !== undefined) firstSeen.set(it.certificate.certhash, it.seenAt);
+  }
+  // Insert first, look up only what was already there: a bulk import of new certificates then
+  // never runs the lookup (on a table growing faster than its statistics, PostgreSQL planned it
+  // as a sequential scan), and a concurrent insert by another process lands in the same path.
+  const known = new Map<string, { id: number; sources: string }>();
+  const results = new Map<string, UpsertResult>();
+  const candidates = [...unique.values()];
+  // Everything a new row needs is worked out first, so it is written once.
+  const links = await resolveChains(trx, accountId, candidates);
+  const approved = await approvedCas(trx, accountId);
+  const category = (c: NewCertificate, link: ChainLink): string =>
+    c.selfSigned
+      ? 'self-signed'
+      : (link.issuerCerthash !== null && approved.has(link.issuerCerthash)) ||
+          (link.root.certhash !== null && approved.has(link.root.certhash))
+        ? 'approved'
+        : 'unapproved';
+  const counts = sightingCounts(batch.items);
+  for (const part of chunks(candidates, INSERT_CHUNK)) {
+    const rows = await trx
+      .insertInto('certificates')
+      .values(
+        part.map((c) => {
+          const link = links.get(c.certhash)!;
+          return certificateValues(
+            accountId,
+            c,
+            source,
+            firstSeen.get(c.certhash) ?? seenAt,
+            link,
+            category(c, link),
+            counts(c.certhash),
+          );
+        }),
+      )
+      .onConflict((oc) => oc.columns(['account_id', 'certhash']).doNothing())
+      .returning(['id', 'certhash'])
+      .execute();
+    for (const r of rows) results.set(r.certhash, { certhash: r.certhash, id: Number(r.id), inserted: true });
+  }
+  const present = candidates.filter((c) => !results.has(c.certhash)).map((c) => c.certhash);
+  for (const hashes of chunks(present, IN_CHUNK)) {
+    for (const r of await trx
+      .selectFrom('certificates')
+      .select(['id', 'certhash', 'sources'])
+      .where('account_id', '=', accountId)
+      .where('certhash', 'in', hashes)
+      .execute()) {
+      known.set(r.certhash, { id: Number(r.id), sources: r.sources });
     }
-    const present = candidates.filter((c) => !results.has(c.certhash)).map((c) => c.certhash);
-    for (const hashes of chunks(present, IN_CHUNK)) {
-      for (const r of await trx
-        .selectFrom('certificates')
-        .select(['id', 'certhash', 'sources'])
-        .where('account_id', '=', accountId)
-        .where('certhash', 'in', hashes)
-        .execute()) {
-        known.set(r.certhash, { id: Number(r.id), sources: r.sources });
-      }
-    }
-    const fresh = candidates.filter((c) => results.has(c.certhash));
-    const names = fresh.flatMap((c) => {
-      const id = results.get(c.certhash)!.id;
-      const entries = [
-        ...c.sanDns.map((v) => ['dns', v] as const),
-        ...c.sanIp.map((v) => ['ip', v] as const),
-        ...c.sanEmail.map((v) => ['email', v] as const),
-        ...c.sanUri.map((v) => ['uri', v] as const),
-      ];
-      const seen = new Set<string>();
-      return entries.flatMap(([kind, v]) => {
-        const value = v.toLowerCase();
-        const key = `${kind} ${value}`;
-        if (seen.has(key)) return [];
-        seen.add(key);
-        return [{ certificate_id: id, account_id: accountId, kind, value }];
-      });
+  }
+  const fresh = candidates.filter((c) => results.has(c.certhash));
+  const names = fresh.flatMap((c) => {
+    const id = results.get(c.certhash)!.id;
+    const entries = [
+      ...c.sanDns.map((v) => ['dns', v] as const),
+      ...c.sanIp.map((v) => ['ip', v] as const),
+      ...c.sanEmail.map((v) => ['email', v] as const),
+      ...c.sanUri.map((v) => ['uri', v] as const),
+    ];
+    const seen = new Set<string>();
+    return entries.flatMap(([kind, v]) => {
+      const value = v.toLowerCase();
+      const key = `${kind} ${value}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [{ certificate_id: id, account_id: accountId, kind, value }];
     });
-    for (const part of chunks(names, INSERT_CHUNK * 2)) {
-      await trx.insertInto('certificate_names').values(part).execute();
-    }
+  });
+  for (const part of chunks(names, INSERT_CHUNK * 2)) {
+    await trx.insertInto('certificate_names').values(part).execute();
+  }
 
-    // Known certificates, grouped by their new `sources` so a re-import is a few statements.
-    const refresh = new Map<string, number[]>();
-    for (const [certhash, k] of known) {
-      const sources = parseList(k.sources);
-      const next = sources.includes(source) ? '' : json([...sources, source]);
-      refresh.set(next, [...(refresh.get(next) ?? []), k.id]);
-      results.set(certhash, { certhash, id: k.id, inserted: false });
-    }
-    for (const [sources, ids] of refresh) {
-      for (const part of chunks(ids, IN_CHUNK)) {
-        await trx
-          .updateTable('certificates')
-          .set((eb) => ({
-            // lastFound only moves forward: an old import replayed must not hide a newer sighting.
-            last_found: sql<number>`case when ${eb.ref('last_found')} < ${seenAt} then ${seenAt} else ${eb.ref('last_found')} end`,
-            updated: seenAt,
-            ...(sources === '' ? {} : { sources }),
-            ...(source === 'IMPORT' ? { imported: 1 } : {}),
-          }))
-          .where('id', 'in', part)
-          .execute();
-      }
-    }
-
-    const freshIds = new Set(fresh.map((c) => results.get(c.certhash)!.id));
-    const newCas = fresh.filter((c) => c.isCa);
-    const touched = new Set(newCas.length === 0 ? [] : await adoptChildren(trx, accountId, newCas, freshIds));
-
-    // Sightings: assets, host instances, and the links from certificates to them.
-    const sighted = await recordSightings(
-      trx,
-      accountId,
-      batch.items.flatMap((it) =>
-        it.seenOn === undefined ? [] : [{ certId: results.get(it.certificate.certhash)!.id, s: it.seenOn }],
-      ),
-      seenAt,
-    );
-    // New certificates were inserted with their counts; known ones may have gained links.
-    const linked = sighted.certIds.filter((id) => !freshIds.has(id));
-    const assetsTouched = sighted.assetIds;
-    for (const part of chunks(linked, IN_CHUNK)) {
+  // Known certificates, grouped by their new `sources` so a re-import is a few statements.
+  const refresh = new Map<string, number[]>();
+  for (const [certhash, k] of known) {
+    const sources = parseList(k.sources);
+    const next = sources.includes(source) ? '' : json([...sources, source]);
+    refresh.set(next, [...(refresh.get(next) ?? []), k.id]);
+    results.set(certhash, { certhash, id: k.id, inserted: false });
+  }
+  for (const [sources, ids] of refresh) {
+    for (const part of chunks(ids, IN_CHUNK)) {
       await trx
         .updateTable('certificates')
-        .set({
-          asset_count: sql<number>`(select count(*) from certificate_assets ca where ca.certificate_id = certificates.id)`,
-          instance_count: sql<number>`(select count(*) from certificate_instances ci where ci.certificate_id = certificates.id)`,
-        })
+        .set((eb) => ({
+          // lastFound only moves forward: an old import replayed must not hide a newer sighting.
+          last_found: sql<number>`case when ${eb.ref('last_found')} < ${seenAt} then ${seenAt} else ${eb.ref('last_found')} end`,
+          updated: seenAt,
+          ...(sources === '' ? {} : { sources }),
+          ...(source === 'IMPORT' ? { imported: 1 } : {}),
+        }))
         .where('id', 'in', part)
         .execute();
     }
-    for (const part of chunks(assetsTouched, IN_CHUNK)) {
-      await trx
-        .updateTable('assets')
-        .set({
-          certificate_count: sql<number>`(select count(*) from certificate_assets ca where ca.asset_id = assets.id)`,
-        })
-        .where('id', 'in', part)
-        .execute();
-    }
+  }
 
-    if (touched.size > 0) await recomputeCategories(trx, accountId, [...touched]);
-    return batch.items.map((it) => results.get(it.certificate.certhash)!);
-  });
+  const freshIds = new Set(fresh.map((c) => results.get(c.certhash)!.id));
+  const newCas = fresh.filter((c) => c.isCa);
+  const touched = new Set(newCas.length === 0 ? [] : await adoptChildren(trx, accountId, newCas, freshIds));
+
+  // Sightings: assets, host instances, and the links from certificates to them.
+  const sighted = await recordSightings(
+    trx,
+    accountId,
+    batch.items.flatMap((it) =>
+      it.seenOn === undefined ? [] : [{ certId: results.get(it.certificate.certhash)!.id, s: it.seenOn }],
+    ),
+    seenAt,
+  );
+  // New certificates were inserted with their counts; known ones may have gained links.
+  const linked = sighted.certIds.filter((id) => !freshIds.has(id));
+  const assetsTouched = sighted.assetIds;
+  for (const part of chunks(linked, IN_CHUNK)) {
+    await trx
+      .updateTable('certificates')
+      .set({
+        asset_count: sql<number>`(select count(*) from certificate_assets ca where ca.certificate_id = certificates.id)`,
+        instance_count: sql<number>`(select count(*) from certificate_instances ci where ci.certificate_id = certificates.id)`,
+      })
+      .where('id', 'in', part)
+      .execute();
+  }
+  for (const part of chunks(assetsTouched, IN_CHUNK)) {
+    await trx
+      .updateTable('assets')
+      .set({
+        certificate_count: sql<number>`(select count(*) from certificate_assets ca where ca.asset_id = assets.id)`,
+      })
+      .where('id', 'in', part)
+      .execute();
+  }
+
+  if (touched.size > 0) await recomputeCategories(trx, accountId, [...touched]);
+  return batch.items.map((it) => results.get(it.certificate.certhash)!);
 }
 
 async function loadAssets(
@@ -941,6 +949,66 @@ export function createInventoryRepository(store: Kysely<Database>): InventoryRep
   const db = asRepoDb(store);
   return {
     upsertCertificates: (batch) => upsert(db, batch),
+
+    async hasUnrecordedIssued() {
+      const row = await db
+        .selectFrom('orders')
+        .select('id')
+        .where('id', '>', (eb) =>
+          eb.selectFrom('inventory_feeds').select('last_id').where('name', '=', ORDERS_FEED),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    recordIssued: (limit, toBatches) =>
+      inTransaction(db, async (trx) => {
+        // A no-op update takes the cursor's row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE already
+        // holds the write lock), so workers catching up at once take turns and never read the same orders.
+        const cursor = await trx
+          .updateTable('inventory_feeds')
+          .set((eb) => ({ last_id: eb.ref('last_id') }))
+          .where('name', '=', ORDERS_FEED)
+          .returning('last_id')
+          .executeTakeFirstOrThrow();
+        const orders = await trx
+          .selectFrom('orders')
+          .select(['id', 'account_id', 'ca_id', 'cert_der', 'created_at'])
+          .where('id', '>', cursor.last_id)
+          .orderBy('id', 'asc')
+          .limit(limit)
+          .execute();
+        if (orders.length === 0) return 0;
+        const cas = new Map(
+          (await trx.selectFrom('cas').select(['id', 'parent_id', 'cert_der']).execute()).map((c) => [
+            c.id,
+            c,
+          ]),
+        );
+        const chainOf = (caId: string): Uint8Array[] => {
+          const chain: Uint8Array[] = [];
+          for (let ca = cas.get(caId); ca !== undefined && chain.length < MAX_CHAIN_DEPTH;) {
+            chain.push(ca.cert_der);
+            ca = ca.parent_id === null ? undefined : cas.get(ca.parent_id);
+          }
+          return chain;
+        };
+        const issued = orders.map((o) => ({
+          orderId: Number(o.id),
+          accountId: Number(o.account_id),
+          der: o.cert_der,
+          issuedAt: Number(o.created_at),
+          caChain: chainOf(o.ca_id),
+        }));
+        for (const batch of toBatches(issued)) await upsertIn(trx, batch);
+        await trx
+          .updateTable('inventory_feeds')
+          .set({ last_id: Number(orders[orders.length - 1]!.id) })
+          .where('name', '=', ORDERS_FEED)
+          .execute();
+        return orders.length;
+      }),
 
     async listCertificates(page: CertificatePage) {
       let q = db.selectFrom('certificates as c').selectAll('c').where('c.account_id', '=', page.accountId);
