@@ -27,6 +27,8 @@ interface Options {
   readonly reps: number;
   readonly batch: number;
   readonly pgUrl: string;
+  /** Stop after the ingest (for working on the write path). */
+  readonly ingestOnly: boolean;
 }
 
 function parseArgs(args: string[]): Options {
@@ -41,6 +43,7 @@ function parseArgs(args: string[]): Options {
     reps: Number(get('--reps') ?? 30),
     batch: Number(get('--batch') ?? 5000),
     pgUrl: get('--pg') ?? process.env.CERTGRID_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test',
+    ingestOnly: args.includes('--ingest-only'),
   };
 }
 
@@ -166,6 +169,7 @@ async function runOnStore(kind: string, ds: Dataset, opts: Options): Promise<voi
     console.log(
       `ingest: ${fmt(ds.ders.length / ingestS)} certificates/s (${fmt(ingestS, 1)} s; parsing ${fmt(parseMs / 1000, 1)} s of it)`,
     );
+    if (opts.ingestOnly) return;
     // Fresh statistics, as autovacuum would gather them shortly after a bulk load.
     await sql`analyze`.execute(store.db);
 

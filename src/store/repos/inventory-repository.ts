@@ -16,6 +16,7 @@ import type {
   UpsertResult,
 } from '../../core/inventory/repository.js';
 import type { Database } from '../schema.js';
+import { insertTemplate } from './prepared.js';
 import { asRepoDb, inTransaction, type Executor, type RepoDatabase } from './transaction.js';
 
 type CertRow = Selectable<Database['certificates']>;
@@ -663,6 +664,15 @@ function sightingCounts(
   });
 }
 
+/** New certificate rows; a known certhash is skipped (read back and refreshed by the caller). */
+const insertCertificates = insertTemplate((db, rows: readonly Insertable<Database['certificates']>[]) =>
+  db
+    .insertInto('certificates')
+    .values(rows as Insertable<Database['certificates']>[])
+    .onConflict((oc) => oc.columns(['account_id', 'certhash']).doNothing())
+    .returning(['id', 'certhash']),
+);
+
 const upsert = (db: Kysely<RepoDatabase>, batch: UpsertBatch): Promise<UpsertResult[]> =>
   inTransaction(db, (trx) => upsertIn(trx, batch));
 
@@ -693,25 +703,21 @@ async function upsertIn(trx: Executor, batch: UpsertBatch): Promise<UpsertResult
         : 'unapproved';
   const counts = sightingCounts(batch.items);
   for (const part of chunks(candidates, INSERT_CHUNK)) {
-    const rows = await trx
-      .insertInto('certificates')
-      .values(
-        part.map((c) => {
-          const link = links.get(c.certhash)!;
-          return certificateValues(
-            accountId,
-            c,
-            source,
-            firstSeen.get(c.certhash) ?? seenAt,
-            link,
-            category(c, link),
-            counts(c.certhash),
-          );
-        }),
-      )
-      .onConflict((oc) => oc.columns(['account_id', 'certhash']).doNothing())
-      .returning(['id', 'certhash'])
-      .execute();
+    const rows = await insertCertificates(
+      trx,
+      part.map((c) => {
+        const link = links.get(c.certhash)!;
+        return certificateValues(
+          accountId,
+          c,
+          source,
+          firstSeen.get(c.certhash) ?? seenAt,
+          link,
+          category(c, link),
+          counts(c.certhash),
+        );
+      }),
+    );
     for (const r of rows) results.set(r.certhash, { certhash: r.certhash, id: Number(r.id), inserted: true });
   }
   const present = candidates.filter((c) => !results.has(c.certhash)).map((c) => c.certhash);
