@@ -1,5 +1,7 @@
+import { webcrypto } from 'node:crypto';
 import { errors, jwtVerify } from 'jose';
 import { CertgridError } from '../errors.js';
+import type { SigningKeyRecord } from './repository.js';
 import { TOKEN_CLOCK_TOLERANCE_SECONDS, TOKEN_ISSUER, type TokenSettings } from './token-settings.js';
 
 /** What a verified CertView token says. */
@@ -18,6 +20,23 @@ const USER_ID = /^[1-9][0-9]{0,15}$/;
 
 class UnknownKey extends Error {}
 
+/**
+ * Each signing key imported once as a WebCrypto HMAC key: jose 6 verifies through WebCrypto, and
+ * handing it raw bytes made it import the key on every call, ~40% of a token check. Keyed by the
+ * key ring's record, which is read once per process and never changes.
+ */
+const hmacKeys = new WeakMap<SigningKeyRecord, Promise<webcrypto.CryptoKey>>();
+function hmacKey(key: SigningKeyRecord): Promise<webcrypto.CryptoKey> {
+  let imported = hmacKeys.get(key);
+  if (imported === undefined) {
+    imported = webcrypto.subtle.importKey('raw', key.secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
+    hmacKeys.set(key, imported);
+  }
+  return imported;
+}
+
 const invalid = (why: string): CertgridError => new CertgridError('TOKEN_INVALID', `Invalid token: ${why}.`);
 
 /**
@@ -33,6 +52,51 @@ export async function verifyToken(settings: TokenSettings, token: string): Promi
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
     throw invalid('not a compact JWS');
   }
+  const verified = verifiedTokens(settings);
+  const known = verified.get(token);
+  if (known !== undefined) {
+    if (stillValid(settings, known)) return known;
+    // jose gives the exact error (expired, or an iat in the future after the clock moved back).
+    verified.delete(token);
+  }
+  const claims = await verifyWithJose(settings, token);
+  if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+  verified.set(token, claims);
+  return claims;
+}
+
+/**
+ * Tokens whose signature and claims this process has verified, per key ring (so per store), up to
+ * VERIFIED_CACHE_SIZE, oldest dropped first. A client sends the same token on every call for
+ * hours; checking its HMAC through WebCrypto each time was most of the token check (~100 µs and a
+ * thread-pool hop). Only the signature and claim shapes are remembered: the time checks run on every
+ * call (stillValid), and the user, account licence and permission are read from the store on every
+ * call by the caller. A byte-identical token verified once verifies again; keys are never removed
+ * from a ring, so nothing else could change the answer.
+ */
+const VERIFIED_CACHE_SIZE = 10_000;
+const verifiedByRing = new WeakMap<object, Map<string, TokenClaims>>();
+function verifiedTokens(settings: TokenSettings): Map<string, TokenClaims> {
+  let m = verifiedByRing.get(settings.keys);
+  if (m === undefined) {
+    m = new Map();
+    verifiedByRing.set(settings.keys, m);
+  }
+  return m;
+}
+
+/** jose's time checks (exp, iat age against the lifetime, iat not in the future), same tolerance. */
+function stillValid(settings: TokenSettings, claims: TokenClaims): boolean {
+  const now = Math.floor(settings.clock.now().getTime() / 1000);
+  const exp = claims.expiresAt.getTime() / 1000;
+  const age = now - claims.issuedAt.getTime() / 1000;
+  const tolerance = TOKEN_CLOCK_TOLERANCE_SECONDS;
+  return (
+    exp > now - tolerance && age - tolerance <= Math.round(settings.ttlMinutes * 60) && age >= -tolerance
+  );
+}
+
+async function verifyWithJose(settings: TokenSettings, token: string): Promise<TokenClaims> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(
@@ -40,7 +104,7 @@ export async function verifyToken(settings: TokenSettings, token: string): Promi
       async (header) => {
         const key = typeof header.kid === 'string' ? await settings.keys.byKid(header.kid) : null;
         if (key === null) throw new UnknownKey();
-        return key.secret;
+        return hmacKey(key);
       },
       {
         algorithms: ['HS256'],

@@ -83,6 +83,41 @@ describe.each(storeFactories)('CertView tokens on $name', (factory) => {
     }
   });
 
+  it('remembers a verified token per key ring only: another store with its own keys refuses it', async () => {
+    const { token } = await issueToken(settings, SUBJECT);
+    expect((await verifyToken(settings, token)).userId).toBe(42);
+    // Same kid and secret length, another store: the token was never signed by this ring's key.
+    const other = await factory.open();
+    try {
+      const otherKeys = createSigningKeyRing({
+        repo: createRepositories(other.db, other.dialect).accounts,
+        clock,
+        random: systemRandom,
+      });
+      await otherKeys.current();
+      await expectCode(verifyToken({ clock, keys: otherKeys, ttlMinutes: 240 }, token), 'TOKEN_INVALID');
+    } finally {
+      await other.close();
+    }
+    expect((await verifyToken(settings, token)).userId).toBe(42);
+  });
+
+  it('checks a remembered token against the clock on every call, with the same bounds as the first check', async () => {
+    const { token } = await issueToken(settings, SUBJECT);
+    try {
+      expect((await verifyToken(settings, token)).userId).toBe(42);
+      // The clock moved back before the token's iat (beyond the tolerance): refused, then accepted again.
+      clock.set(new Date(T0.getTime() - 31 * SECONDS));
+      await expectCode(verifyToken(settings, token), 'TOKEN_INVALID');
+      clock.set(T0);
+      expect((await verifyToken(settings, token)).userId).toBe(42);
+      clock.advance(4 * 3600 * SECONDS + 30 * SECONDS);
+      await expectCode(verifyToken(settings, token), 'TOKEN_EXPIRED');
+    } finally {
+      clock.set(T0);
+    }
+  });
+
   it('a shortened lifetime expires tokens issued under the longer one', async () => {
     const { token } = await issueToken(settings, SUBJECT);
     const shorter = { ...settings, ttlMinutes: 60 };
