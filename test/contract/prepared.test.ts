@@ -92,7 +92,10 @@ describe.each(storeFactories)('insert templates on $name', (factory) => {
   });
 
   it('runs rows holding SQL expressions as Kysely compiles them, every time', async () => {
-    const computed = (n: string): Account => ({ ...row(n), api_approvals: sql<number>`1 + 1` as unknown as number });
+    const computed = (n: string): Account => ({
+      ...row(n),
+      api_approvals: sql<number>`1 + 1` as unknown as number,
+    });
     for (const n of ['f', 'g']) {
       expect(
         await insertAccounts(store.db, [computed(`${factory.name}-${n}`), row(`${factory.name}-${n}2`)]),
