@@ -16,7 +16,7 @@ import type {
   UpsertResult,
 } from '../../core/inventory/repository.js';
 import type { Database } from '../schema.js';
-import { insertTemplate } from './prepared.js';
+import { insertTemplate, prepare } from './prepared.js';
 import { asRepoDb, inTransaction, type Executor, type RepoDatabase } from './transaction.js';
 
 type CertRow = Selectable<Database['certificates']>;
@@ -953,19 +953,22 @@ async function loadAssets(
 
 export function createInventoryRepository(store: Kysely<Database>): InventoryRepository {
   const db = asRepoDb(store);
+  // Every inventory read asks this first (see core/inventory/issued-feed.ts): compiled once.
+  const unrecordedIssued = prepare(
+    db,
+    (feed: string) =>
+      db
+        .selectFrom('orders')
+        .select('id')
+        .where('id', '>', (eb) => eb.selectFrom('inventory_feeds').select('last_id').where('name', '=', feed))
+        .limit(sql.lit(1)),
+    [ORDERS_FEED],
+  );
   return {
     upsertCertificates: (batch) => upsert(db, batch),
 
     async hasUnrecordedIssued() {
-      const row = await db
-        .selectFrom('orders')
-        .select('id')
-        .where('id', '>', (eb) =>
-          eb.selectFrom('inventory_feeds').select('last_id').where('name', '=', ORDERS_FEED),
-        )
-        .limit(1)
-        .executeTakeFirst();
-      return row !== undefined;
+      return (await unrecordedIssued(ORDERS_FEED)).length > 0;
     },
 
     recordIssued: (limit, toBatches) =>
