@@ -81,8 +81,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     file.pragma('foreign_keys = ON');
     file.pragma('busy_timeout = 5000');
     // SQLite's default page cache is 2 MiB; the inventory's indexes outgrow it early, and every miss
-    // is a read from the OS. 64 MiB (a ceiling, allocated as used) took a 100,000-certificate ingest
-    // from 4,569/s to 5,434/s (`npm run bench -- inventory --count 100000 --stores sqlite --ingest-only`).
+    // is a read from the OS. 64 MiB is a ceiling, allocated as used. One run of a 100,000-certificate
+    // ingest went from 4,569/s to 5,434/s with it, within the ±15% that reruns vary
+    // (`npm run bench -- inventory --count 100000 --stores sqlite --ingest-only`).
     file.pragma('cache_size = -65536');
     db = new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }),
