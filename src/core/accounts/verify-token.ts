@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { errors, jwtVerify } from 'jose';
 import { CertgridError } from '../errors.js';
 import type { SigningKeyRecord } from './repository.js';
+import type { SigningKeyRing } from './signing-keys.js';
 import { TOKEN_CLOCK_TOLERANCE_SECONDS, TOKEN_ISSUER, type TokenSettings } from './token-settings.js';
 
 /** What a verified CertView token says. */
@@ -75,7 +76,7 @@ export async function verifyToken(settings: TokenSettings, token: string): Promi
  * from a ring, so nothing else could change the answer.
  */
 const VERIFIED_CACHE_SIZE = 10_000;
-const verifiedByRing = new WeakMap<object, Map<string, TokenClaims>>();
+const verifiedByRing = new WeakMap<SigningKeyRing, Map<string, TokenClaims>>();
 function verifiedTokens(settings: TokenSettings): Map<string, TokenClaims> {
   let m = verifiedByRing.get(settings.keys);
   if (m === undefined) {

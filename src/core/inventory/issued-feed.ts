@@ -66,19 +66,21 @@ export function createIssuedFeed(
 
 /** One upsert per account; each certificate is dated by its issuance, and each batch carries the CA chains. */
 function toBatches(issued: readonly IssuedCertificate[]): UpsertBatch[] {
-  const byAccount = new Map<number, { items: UpsertItem[]; seenAt: number; chains: Set<Uint8Array> }>();
+  type Group = { items: UpsertItem[]; seenAt: number; chain: Map<string, Uint8Array> };
+  const byAccount = new Map<number, Group>();
   for (const c of issued) {
-    const group = byAccount.get(c.accountId) ?? { items: [], seenAt: 0, chains: new Set() };
-    byAccount.set(c.accountId, group);
     const certificate = parsed(c.der);
     // Cannot happen for certgrid's own CA; skipped rather than stop the feed for every later order.
     if (certificate === undefined) continue;
+    const group: Group = byAccount.get(c.accountId) ?? { items: [], seenAt: c.issuedAt, chain: new Map() };
+    byAccount.set(c.accountId, group);
     group.items.push({ certificate, seenAt: c.issuedAt });
     group.seenAt = Math.max(group.seenAt, c.issuedAt);
-    for (const der of c.caChain) group.chains.add(der);
+    // The same CA certificates come with every order: each once per batch, by content.
+    for (const der of c.caChain) group.chain.set(Buffer.from(der).toString('base64'), der);
   }
   return [...byAccount].map(([accountId, g]) => {
-    const chain = uniqueByContent([...g.chains]).flatMap((der) => {
+    const chain = [...g.chain.values()].flatMap((der) => {
       const certificate = parsed(der);
       return certificate === undefined ? [] : [{ certificate }];
     });
@@ -92,10 +94,4 @@ function parsed(der: Uint8Array): NewCertificate | undefined {
   } catch {
     return undefined;
   }
-}
-
-function uniqueByContent(ders: readonly Uint8Array[]): Uint8Array[] {
-  const seen = new Map<string, Uint8Array>();
-  for (const der of ders) seen.set(Buffer.from(der).toString('base64'), der);
-  return [...seen.values()];
 }
