@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerO
 import formbody from '@fastify/formbody';
 import type { PkiPublisher } from '../core/ca/publisher.js';
 import type { GridService } from '../core/grid/types.js';
+import { registerAnalysisRoutes } from '../api/certview/analysis-routes.js';
 import { registerCertificateRoutes } from '../api/certview/certificate-routes.js';
 import { certviewApiPlugin, type CertviewApiOptions } from '../api/certview/plugin.js';
+import type { Analysis } from '../core/analysis/index.js';
 import type { Inventory } from '../core/inventory/index.js';
 import { gridApiPlugin } from '../api/grid/plugin.js';
 import { pkiRoutes } from '../api/pki/routes.js';
@@ -17,6 +19,8 @@ export interface AppDeps {
   readonly trustProxy?: boolean;
   /** The inventory behind the CertView certificate endpoints. */
   readonly inventory?: Inventory;
+  /** TLS assessment behind analyze and getEndpointData. */
+  readonly analysis?: Analysis;
   /** The CertView API (`POST /auth`, `/certview/*`); not served when absent. */
   readonly certview?: CertviewApiOptions;
 }
@@ -84,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerRoutes: async (scope) => {
         if (deps.inventory !== undefined)
           await registerCertificateRoutes(scope, { inventory: deps.inventory });
+        if (deps.analysis !== undefined) await registerAnalysisRoutes(scope, { analysis: deps.analysis });
         await certview.registerRoutes?.(scope);
       },
     });

@@ -29,6 +29,8 @@ export interface Database {
   certificate_instances: CertificateInstancesTable;
   approved_cas: ApprovedCasTable;
   inventory_feeds: InventoryFeedsTable;
+  // TLS assessments (migration 006)
+  endpoint_scans: EndpointScansTable;
 }
 
 export interface AccountsTable {
@@ -323,4 +325,26 @@ export interface InventoryFeedsTable {
   name: string;
   /** The last id of the feed's table the inventory has recorded. */
   last_id: number;
+}
+
+export interface EndpointScansTable {
+  id: Generated<number>;
+  account_id: number;
+  ip: string;
+  port: number;
+  protocol: Generated<string>;
+  /** The name sent as SNI; '' for a scan by address. */
+  fqdn: Generated<string>;
+  service: Generated<string>;
+  /** Reverse DNS of the address, as SSL Labs' `serverName`. */
+  server_name: Generated<string>;
+  grade: Generated<string>;
+  grade_trust_ignored: Generated<string>;
+  has_warnings: Generated<number>;
+  is_exceptional: Generated<number>;
+  status_message: Generated<string>;
+  /** EndpointDetails as JSON text. */
+  details: string;
+  last_found: number;
+  created: number;
 }

@@ -22,6 +22,7 @@ export const CERTVIEW_ERRORS = {
   1905: { status: 400, text: 'parameter ... has invalid value ...' },
   1907: { status: 400, text: 'The following combination of key=value pairs is not supported:' },
   1920: { status: 409, text: 'API resource is not editable' },
+  1922: { status: 400, text: 'Please specify at least one of the following parameters:' },
   1965: { status: 429, text: 'Too many other API requests have run recently (i.e. rate limit)' },
   2012: { status: 403, text: 'User license is not authorized to run this API.' },
   140001: { status: 400, text: 'Malformed json' },
@@ -38,7 +39,7 @@ export const CERTVIEW_ERRORS = {
 export type CertviewCode = keyof typeof CERTVIEW_ERRORS;
 
 /** Codes whose text carries specifics: made by the factories below, never bare. */
-type DetailedCode = 1903 | 1904 | 1905 | 1907 | 1965;
+type DetailedCode = 1903 | 1904 | 1905 | 1907 | 1922 | 1965;
 
 /** A coded CertView error, thrown by adapter code for situations only the wire knows about. */
 export class CertviewError extends Error {
@@ -63,6 +64,9 @@ export const missingParameters = (names: readonly string[]): CertviewError =>
 
 export const onlyOneOf = (names: readonly string[]): CertviewError =>
   new CertviewError(1904, `${CERTVIEW_ERRORS[1904].text} ${names.join(', ')}`);
+
+export const atLeastOneOf = (names: readonly string[]): CertviewError =>
+  new CertviewError(1922, `${CERTVIEW_ERRORS[1922].text} ${names.join(', ')}`);
 
 /** `parameter pageSize has invalid value 500: must be 1-200`; the value is left out when unknown. */
 export const invalidParameter = (name: string, value?: unknown, reason?: string): CertviewError =>

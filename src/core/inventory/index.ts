@@ -9,7 +9,13 @@
  *   const page = await inventory.listCertificates({ accountId, pageNumber: 0, pageSize: 10, withAssets: true });
  */
 import type { InventoryDeps } from './deps.js';
-import { importCertificates, type ImportInput, type ImportResult } from './ingest.js';
+import {
+  importCertificates,
+  recordScan,
+  type ImportInput,
+  type ImportResult,
+  type ScanSightingInput,
+} from './ingest.js';
 import { createIssuedFeed } from './issued-feed.js';
 import { listCertificateAssets, type ListCertificateAssetsInput } from './list-certificate-assets.js';
 import {
@@ -37,6 +43,7 @@ export type {
   ImportResult,
   ListCertificateAssetsInput,
   ListCertificatesInput,
+  ScanSightingInput,
 };
 
 export interface Inventory {
@@ -49,6 +56,8 @@ export interface Inventory {
    * themselves, a server also calls it on a timer. Resolves to how many it recorded.
    */
   recordIssued(): Promise<number>;
+  /** Records the certificates a TLS scan saw on a host instance (see ingest.ts). */
+  recordScan(input: ScanSightingInput): Promise<number>;
 }
 
 export function createInventory(deps: InventoryDeps): Inventory {
@@ -63,6 +72,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
     listCertificates: (input) => current(() => listCertificates(deps, input)),
     listCertificateAssets: (input) => current(() => listCertificateAssets(deps, input)),
     recordIssued: () => issued.catchUp(),
+    recordScan: (input) => recordScan(deps, input),
     approveCa: (accountId, certhash) => deps.repo.approveCa(accountId, certhash, deps.clock.now().getTime()),
   };
 }

@@ -77,6 +77,44 @@ export async function importCertificates(deps: InventoryDeps, input: ImportInput
   return { certificates: results, added: results.filter((r) => r.inserted).length };
 }
 
+export interface ScanSightingInput {
+  readonly accountId: number;
+  /** Every certificate the endpoint served, in every chain (DER). */
+  readonly certificates: readonly Uint8Array[];
+  /** The asset (by address, with the scanned hostname) and the host instance it was seen on. */
+  readonly seenOn: Sighting;
+}
+
+/**
+ * Records what a TLS scan saw: every served certificate on the endpoint's asset and host instance,
+ * with the instance's grade, protocols and vulnerabilities. A certificate the inventory cannot parse
+ * is left out (a server may send anything); the others are still recorded. Resolves to the number
+ * of certificates recorded.
+ */
+export async function recordScan(deps: InventoryDeps, input: ScanSightingInput): Promise<number> {
+  const items = [];
+  const seen = new Set<string>();
+  for (const der of input.certificates) {
+    let certificate;
+    try {
+      certificate = toNewCertificate(certificateFacts(der));
+    } catch {
+      continue;
+    }
+    if (seen.has(certificate.certhash)) continue;
+    seen.add(certificate.certhash);
+    items.push({ certificate, seenOn: input.seenOn });
+  }
+  if (items.length === 0) return 0;
+  await deps.repo.upsertCertificates({
+    accountId: input.accountId,
+    source: 'SCAN',
+    seenAt: deps.clock.now().getTime(),
+    items,
+  });
+  return items.length;
+}
+
 export function assertCerthash(value: unknown): string {
   if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) {
     throw new CertgridError('INVALID_ARGUMENT', 'certhash: must be 64 hexadecimal characters', {

@@ -4,6 +4,7 @@ import { m002RevokeRequests } from './002-revoke-requests.js';
 import { m003CertviewAuth } from './003-certview-auth.js';
 import { m004Inventory } from './004-inventory.js';
 import { m005InventoryFeed } from './005-inventory-feed.js';
+import { m006EndpointScans } from './006-endpoint-scans.js';
 
 /** Forward-only: migrations are never edited once released, only appended. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '003-certview-auth': m003CertviewAuth,
   '004-inventory': m004Inventory,
   '005-inventory-feed': m005InventoryFeed,
+  '006-endpoint-scans': m006EndpointScans,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AccountsRepository } from '../../core/accounts/repository.js';
+import type { EndpointRepository } from '../../core/analysis/repository.js';
 import type { AuditRepository } from '../../core/audit/repository.js';
 import type { CaRepository } from '../../core/ca/authority-repository.js';
 import type { GridRepository } from '../../core/grid/repository.js';
@@ -13,6 +14,7 @@ import type { Database } from '../schema.js';
 import { createAccountsRepository } from './accounts-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createCaRepository } from './ca-repository.js';
+import { createEndpointRepository } from './endpoint-repository.js';
 import { createGridRepository } from './grid-repository.js';
 import { createInventoryRepository } from './inventory-repository.js';
 
@@ -22,6 +24,7 @@ export {
   createAccountsRepository,
   createAuditRepository,
   createCaRepository,
+  createEndpointRepository,
   createGridRepository,
   createInventoryRepository,
 };
@@ -30,6 +33,7 @@ export interface Repositories {
   readonly accounts: AccountsRepository;
   readonly audit: AuditRepository;
   readonly ca: CaRepository;
+  readonly endpoints: EndpointRepository;
   readonly grid: GridRepository;
   readonly inventory: InventoryRepository;
 }
@@ -43,6 +47,7 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     accounts: createAccountsRepository(db),
     audit: createAuditRepository(db),
     ca: createCaRepository(db),
+    endpoints: createEndpointRepository(db),
     grid: createGridRepository(db, dialect),
     inventory: createInventoryRepository(db),
   };

@@ -1,0 +1,15 @@
+import type { Clock } from '../deps.js';
+import type { Inventory } from '../inventory/index.js';
+import type { AssessEndpoint } from './assessment.js';
+import type { EndpointRepository } from './repository.js';
+import type { HostResolver } from './resolve-host.js';
+
+export interface AnalysisDeps {
+  readonly endpoints: EndpointRepository;
+  readonly inventory: Pick<Inventory, 'recordScan'>;
+  readonly resolver: HostResolver;
+  readonly assess: AssessEndpoint;
+  readonly clock: Clock;
+  /** Ports `analyze` assesses on every address (config; default [443]). */
+  readonly ports: readonly number[];
+}

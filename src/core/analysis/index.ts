@@ -1,0 +1,28 @@
+/**
+ * Analysis (CertView chapters 3 and 4): assess a host's TLS endpoints, keep the latest result of each,
+ * and answer them back. The scanning and grading live in core/scan and core/assess; this module
+ * orchestrates them and feeds the inventory.
+ */
+import { analyzeHost, type AnalyzeInput, type AnalyzeResult } from './analyze-host.js';
+import type { AnalysisDeps } from './deps.js';
+import { getEndpointData, type EndpointDataInput } from './get-endpoint-data.js';
+import type { EndpointRecord } from './repository.js';
+
+export type { AnalysisDeps } from './deps.js';
+export type { AssessEndpoint, EndpointAssessment, EndpointTarget } from './assessment.js';
+export type { AnalyzeInput, AnalyzeResult, EndpointSummary } from './analyze-host.js';
+export type { EndpointDataInput } from './get-endpoint-data.js';
+export type { EndpointFilter, EndpointRecord, EndpointRepository } from './repository.js';
+export { parseHost, systemResolver, type HostResolver, type ParsedHost } from './resolve-host.js';
+
+export interface Analysis {
+  analyze(input: AnalyzeInput): Promise<AnalyzeResult>;
+  getEndpointData(input: EndpointDataInput): Promise<EndpointRecord[]>;
+}
+
+export function createAnalysis(deps: AnalysisDeps): Analysis {
+  return {
+    analyze: (input) => analyzeHost(deps, input),
+    getEndpointData: (input) => getEndpointData(deps, input),
+  };
+}
