@@ -36,6 +36,17 @@ export interface Config {
     /** Lifetime of the JWTs `POST /auth` issues (the spec's 4 hours by default). */
     readonly tokenTtlMinutes: number;
   };
+  /** The TLS scanner (core/scan): what analyze scans and how hard it may knock. */
+  readonly scan: {
+    /** Ports analyze assesses on every address of a host. */
+    readonly ports: readonly number[];
+    /** Connections open at once, all targets together. */
+    readonly concurrency: number;
+    /** Connections open at once to one ip:port. */
+    readonly perTarget: number;
+    /** Time allowed for one probe (one connection), connect included. */
+    readonly probeTimeoutMs: number;
+  };
   /** Password login throttling (per process; see core/accounts/login-throttle.ts). */
   readonly auth: {
     readonly maxFailuresPerUser: number;
@@ -91,6 +102,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const fileGrid = (file.grid ?? {}) as Record<string, unknown>;
   const fileCertview = (file.certview ?? {}) as Record<string, unknown>;
   const fileAuth = (file.auth ?? {}) as Record<string, unknown>;
+  const fileScan = (file.scan ?? {}) as Record<string, unknown>;
 
   return Object.freeze({
     host,
@@ -115,6 +127,21 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       tokenTtlMinutes: positiveInteger(
         'certview.tokenTtlMinutes',
         pick(undefined, env.CERTGRID_TOKEN_TTL_MINUTES, fileCertview.tokenTtlMinutes, 240),
+      ),
+    }),
+    scan: Object.freeze({
+      ports: parsePorts(pick(undefined, env.CERTGRID_SCAN_PORTS, fileScan.ports, [443])),
+      concurrency: positiveInteger(
+        'scan.concurrency',
+        pick(undefined, env.CERTGRID_SCAN_CONCURRENCY, fileScan.concurrency, 256),
+      ),
+      perTarget: positiveInteger(
+        'scan.perTarget',
+        pick(undefined, env.CERTGRID_SCAN_PER_TARGET, fileScan.perTarget, 8),
+      ),
+      probeTimeoutMs: positiveInteger(
+        'scan.probeTimeoutMs',
+        pick(undefined, env.CERTGRID_SCAN_PROBE_TIMEOUT_MS, fileScan.probeTimeoutMs, 5000),
       ),
     }),
     auth: Object.freeze({
@@ -148,6 +175,16 @@ function parsePort(v: unknown): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`port must be 0-65535 (got ${String(v)})`);
   return n;
+}
+
+/** A port list: a JSON array of numbers or a comma-separated string (`443,8443`). */
+function parsePorts(v: unknown): readonly number[] {
+  const items = Array.isArray(v) ? v : String(v).split(',');
+  const ports = items.map((p) => Number(typeof p === 'string' ? p.trim() : p));
+  if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+    throw new ConfigError(`scan.ports must list ports 1-65535 (got ${JSON.stringify(v)})`);
+  }
+  return Object.freeze([...new Set(ports)]);
 }
 
 function parseWorkers(v: unknown): number {

@@ -69,6 +69,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { CERTGRID_CONFIG: file })).toThrow(/auth.maxFailuresPerIp/);
   });
 
+  it('scanner: ports and limits from defaults, env and file, validated', () => {
+    expect(loadConfig({}, {}).scan).toEqual({
+      ports: [443],
+      concurrency: 256,
+      perTarget: 8,
+      probeTimeoutMs: 5000,
+    });
+    expect(loadConfig({}, { CERTGRID_SCAN_PORTS: '443, 8443,443' }).scan.ports).toEqual([443, 8443]);
+    const dir = mkdtempSync(join(tmpdir(), 'certgrid-config-'));
+    const file = join(dir, 'scan.json');
+    writeFileSync(file, JSON.stringify({ scan: { ports: [993, 995], perTarget: 2 } }));
+    expect(loadConfig({}, { CERTGRID_CONFIG: file }).scan).toMatchObject({ ports: [993, 995], perTarget: 2 });
+    expect(() => loadConfig({}, { CERTGRID_SCAN_PORTS: '443,70000' })).toThrow(/scan.ports/);
+    expect(() => loadConfig({}, { CERTGRID_SCAN_PORTS: 'https' })).toThrow(/scan.ports/);
+    expect(() => loadConfig({}, { CERTGRID_SCAN_CONCURRENCY: '0' })).toThrow(/scan.concurrency/);
+  });
+
   it('refuses bad values with a clear message', () => {
     expect(() => loadConfig({ port: '70000' }, {})).toThrow(/port/);
     expect(() => loadConfig({ keyType: 'dsa' }, {})).toThrow(/key type/);
