@@ -33,6 +33,7 @@ export function testConfig(overrides: { maxValidityYears?: number; crlRefreshHou
     grid: { defaultValidityYears: 1, maxValidityYears: overrides.maxValidityYears ?? 3 },
     certview: { tokenTtlMinutes: 240 },
     auth: { maxFailuresPerUser: 5, maxFailuresPerIp: 20, failureWindowMinutes: 15 },
+    scan: { ports: [443], concurrency: 256, perTarget: 8, probeTimeoutMs: 5000 },
   };
 }
 

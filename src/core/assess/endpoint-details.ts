@@ -4,6 +4,9 @@
  * `EndpointFacts`; the API renders it as stored. Integer codes keep the SSL Labs meanings:
  * -1 test failed, 0 unknown, 1 not vulnerable, 2+ vulnerable (per field, see the docs).
  */
+import type { Simulation } from './sims/index.js';
+
+export type { SimClient, Simulation } from './sims/index.js';
 
 export interface TrustEntry {
   readonly rootStore: string;
@@ -65,33 +68,6 @@ export interface NamedGroupEntry {
   readonly id: number;
   readonly name: string;
   readonly bits: number;
-}
-
-export interface SimClient {
-  readonly id: number;
-  readonly name: string;
-  readonly platform?: string;
-  readonly version: string;
-  readonly isReference: boolean;
-}
-
-export interface Simulation {
-  readonly client: SimClient;
-  readonly errorCode: 0 | 1;
-  readonly errorMessage?: string;
-  readonly attempts: number;
-  readonly protocolId?: number;
-  readonly suiteId?: number;
-  readonly suiteName?: string;
-  readonly kxType?: string;
-  readonly kxStrength?: number;
-  readonly dhBits?: number;
-  readonly namedGroupBits?: number;
-  readonly namedGroupId?: number;
-  readonly namedGroupName?: string;
-  readonly keyAlg?: string;
-  readonly keySize?: number;
-  readonly sigAlg?: string;
 }
 
 export interface HstsPolicy {
