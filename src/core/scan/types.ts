@@ -124,6 +124,36 @@ export interface ObservedChain {
   readonly noSni: boolean;
 }
 
+/** What the server's ServerHello said about itself, from the best TLS 1.2-or-older handshake. */
+export interface ServerHelloFacts {
+  /** renegotiation_info answered (RFC 5746). Null when no TLS 1.0–1.2 handshake was seen. */
+  readonly secureRenegotiation: boolean | null;
+  /** session_ticket extension answered (RFC 5077). */
+  readonly sessionTicketExtension: boolean;
+  /** signed_certificate_timestamp extension answered (RFC 6962 §3.3). */
+  readonly sctExtension: boolean;
+  /** status_request answered: the server staples OCSP (RFC 6066 §8). */
+  readonly statusRequest: boolean;
+}
+
+/** What a full node:tls handshake and one HTTP request showed. Null fields: not observed. */
+export interface SessionFacts {
+  readonly ocspStapled: boolean;
+  /** SSL Labs sessionTickets bit 0: the server issued a ticket. */
+  readonly sessionTickets: boolean;
+  /** SSL Labs sessionResumption: 0 no session ids, 1 ids but no resumption, 2 resumed. */
+  readonly sessionResumption: 0 | 1 | 2;
+  readonly alpn: string | null;
+  /** Client-initiated renegotiation accepted (TLS 1.2 and older); null when not tested. */
+  readonly clientRenegotiation: boolean | null;
+  /** The HTTP answer over TLS, null when the service is not HTTP. */
+  readonly http: {
+    readonly statusCode: number;
+    readonly hsts: string | null;
+    readonly server: string | null;
+  } | null;
+}
+
 /** Raw observations about one endpoint (ip, port, optional SNI name). No grading, no codes. */
 export interface EndpointFacts {
   readonly ip: string;
@@ -131,8 +161,28 @@ export interface EndpointFacts {
   readonly serverName: string | null;
   readonly startedAt: number;
   readonly durationMs: number;
+  /** Null when the endpoint speaks SSL/TLS; otherwise why it could not be assessed. */
+  readonly failure: string | null;
+  /** Supported protocols only, oldest first, each with its accepted suites. */
   readonly protocols: readonly ProtocolSuitesFacts[];
   readonly namedGroups: { readonly list: readonly NamedGroupInfo[]; readonly preference: boolean | null };
   readonly chains: readonly ObservedChain[];
-  readonly [extra: string]: unknown;
+  readonly serverHello: ServerHelloFacts;
+  readonly session: SessionFacts | null;
+  /** The server refuses hellos without secure renegotiation signalling (renegSupport bit 3). */
+  readonly requiresSecureRenegotiation: boolean;
+  /** DEFLATE accepted; null when not testable. */
+  readonly compression: boolean | null;
+  /** TLS_FALLBACK_SCSV honoured; undefined with a single protocol (cannot be tested), null when the test failed. */
+  readonly fallbackScsv: boolean | null | undefined;
+  /** SSL Labs protocolIntolerance bits. */
+  readonly protocolIntolerance: number;
+  readonly heartbeat: boolean;
+  readonly heartbleed: TestOutcome;
+  /** SSL Labs openSslCcs code. */
+  readonly openSslCcs: -1 | 0 | 1 | 2 | 3;
+  /** SSL Labs ticketbleed code. */
+  readonly ticketbleed: -1 | 0 | 1 | 2;
+  /** Results of active tests that need a completed session (ROBOT, padding oracles), as SSL Labs codes. */
+  readonly activeTests: Readonly<Record<string, number>>;
 }

@@ -23,6 +23,8 @@ export interface TlsSessionOptions {
   readonly hostHeader?: string;
   readonly alpn?: readonly string[];
   readonly maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Try a client-initiated renegotiation after the handshake (TLS 1.2 and older only). */
+  readonly renegotiate?: boolean;
 }
 
 export interface HttpAnswer {
@@ -48,6 +50,10 @@ export interface TlsSessionResult {
   readonly session: Buffer | null;
   /** This handshake resumed the session it was given. */
   readonly resumed: boolean;
+  /** The RFC 5077 ticket the server issued (TLS 1.2 and older), for the Ticketbleed probe. */
+  readonly ticket: Uint8Array | null;
+  /** Client-initiated renegotiation: null when not tried (not asked, or TLS 1.3). */
+  readonly clientRenegotiation: boolean | null;
   /** Null when the service did not answer HTTP. */
   readonly http: HttpAnswer | null;
 }
@@ -116,6 +122,28 @@ async function httpExchange(
   });
 }
 
+/** Asks for a renegotiation; true when the server completes it, false when it refuses or hangs up. */
+function renegotiate(socket: TLSSocket): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 2_000);
+    const refused = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    // A refusal arrives as a no_renegotiation alert (a socket error) or a hang-up.
+    socket.once('close', refused);
+    socket.once('error', refused);
+    const started = socket.renegotiate({ rejectUnauthorized: false }, (err) => {
+      clearTimeout(timer);
+      resolve(err === null || err === undefined);
+    });
+    if (started === false) {
+      clearTimeout(timer);
+      resolve(false);
+    }
+  });
+}
+
 /**
  * Runs the handshake over `conn` (which it then owns). Rejects with ScanNetworkError
  * 'connection-reset' when the server refuses every protocol and suite OpenSSL offers.
@@ -159,8 +187,8 @@ export function tlsSession(
     };
     const onAbort = () => fail(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('OCSPResponse', (response: Buffer) => {
-      ocspStapled = response.length > 0;
+    socket.on('OCSPResponse', (response: Buffer | null) => {
+      ocspStapled = response !== null && response.length > 0;
     });
     socket.on('session', (s: Buffer) => {
       session = s;
@@ -169,11 +197,18 @@ export function tlsSession(
     });
     socket.once('error', fail);
     socket.once('secureConnect', () => {
+      // From here on the handshake is done: a later error (a refused renegotiation, a reset during
+      // the HTTP request) ends that step, not the probe.
+      socket.removeListener('error', fail);
+      socket.on('error', () => {});
       void (async () => {
         try {
           const protocol = socket.getProtocol();
           const cipher = socket.getCipher();
           const chain = peerChain(socket);
+          const ticketBytes = socket.getTLSTicket();
+          const clientRenegotiation =
+            options.renegotiate === true && protocol !== 'TLSv1.3' ? await renegotiate(socket) : null;
           const http =
             options.http === false
               ? null
@@ -186,8 +221,6 @@ export function tlsSession(
           // TLS 1.3 tickets arrive after the first read; give them the HTTP round trip.
           if (socket.getTLSTicket() !== undefined) ticket = true;
           signal.removeEventListener('abort', onAbort);
-          socket.removeListener('error', fail);
-          socket.on('error', () => {});
           const alpn = socket.alpnProtocol;
           resolve({
             protocol: protocol ?? null,
@@ -198,6 +231,8 @@ export function tlsSession(
             chain,
             session: session ?? socket.getSession() ?? null,
             resumed: socket.isSessionReused(),
+            ticket: ticketBytes !== undefined && ticketBytes.length > 0 ? new Uint8Array(ticketBytes) : null,
+            clientRenegotiation,
             http,
           });
           socket.destroy();

@@ -1,0 +1,392 @@
+import { cipherSuite, suitesForProtocol } from './ciphers.js';
+import { ScanNetworkError, type Target } from './connection.js';
+import {
+  enumerateGroups,
+  enumerateSuites,
+  probeProtocols,
+  type ProtocolProbe,
+  type ScanContext,
+} from './enumerate.js';
+import { ccsInjectionProbe } from './probes/ccs-injection.js';
+import { heartbleedProbe, type HeartbeatFacts } from './probes/heartbleed.js';
+import { sendHello, type HelloOutcome, type HelloSpec } from './probes/hello.js';
+import { ticketbleedProbe } from './probes/ticketbleed.js';
+import { tlsSession, type TlsSessionResult } from './probes/tls-session.js';
+import {
+  INTOLERANCE_TESTS,
+  acceptsCompression,
+  requiresSecureRenegotiation,
+  supportsFallbackScsv,
+  toleratesVersion,
+} from './probes/version-tolerance.js';
+import type { ProbeFn, Scheduler } from './scheduler.js';
+import {
+  SSL2,
+  TLS12,
+  TLS13,
+  type EndpointFacts,
+  type ObservedChain,
+  type ProtocolSuitesFacts,
+  type ProtocolVersion,
+  type ServerHelloFacts,
+  type SessionFacts,
+} from './types.js';
+
+/**
+ * Everything the scanner observes about one endpoint, as facts (no grading): protocols, suites per
+ * protocol in the server's order, groups, chains with and without SNI, what the ServerHello says,
+ * session behaviour, HTTP, and the active vulnerability probes. Every handshake is one probe through
+ * the scheduler, which bounds connections per server; independent probes run in parallel.
+ */
+export interface ScanEndpointInput {
+  readonly ip: string;
+  readonly port: number;
+  /** SNI name; null for a scan by address. */
+  readonly serverName: string | null;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface ScanDeps {
+  readonly scheduler: Scheduler;
+  readonly now?: () => number;
+  /**
+   * Tests that need a completed TLS session (ROBOT, CBC padding oracles), run once the suites are known.
+   * Each resolves to SSL Labs codes by field name (`bleichenbacher`, `poodleTls` …).
+   */
+  readonly activeTests?: readonly ActiveTest[];
+}
+
+export type ActiveTest = (
+  ctx: ScanContext,
+  found: { readonly protocols: readonly ProtocolSuitesFacts[] },
+) => Promise<Readonly<Record<string, number>>>;
+
+const ids = (version: ProtocolVersion): number[] => suitesForProtocol(version).map((s) => s.id);
+
+const settle = async <T>(p: Promise<T>, fallback: T): Promise<T> => {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof ScanNetworkError && e.failure === 'aborted') throw e;
+    return fallback;
+  }
+};
+
+function chainFrom(outcome: HelloOutcome | undefined): readonly Uint8Array[] | null {
+  return outcome?.kind === 'tls' ? outcome.flight.certificates : null;
+}
+
+const sameChain = (a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean =>
+  a.length === b.length && a.every((c, i) => Buffer.compare(c, b[i]!) === 0);
+
+export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Promise<EndpointFacts> {
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const target: Target = { host: input.ip, port: input.port };
+  const ctx: ScanContext = {
+    scheduler: deps.scheduler,
+    target,
+    serverName: input.serverName,
+    signal: input.signal,
+  };
+  const probe = <T>(fn: ProbeFn<T>): Promise<T> => deps.scheduler.probe(target, fn, input.signal);
+
+  let protocolProbes: ProtocolProbe[];
+  try {
+    protocolProbes = await probeProtocols(ctx);
+  } catch (e) {
+    if (e instanceof ScanNetworkError && e.failure !== 'aborted')
+      return failed(input, startedAt, now, describe(e));
+    throw e;
+  }
+  const supported = protocolProbes.filter((p) => p.supported);
+  if (supported.length === 0) {
+    return failed(input, startedAt, now, 'No secure protocols supported');
+  }
+  const legacy = supported.filter((p) => p.version !== SSL2 && p.version !== TLS13);
+  const best = legacy.at(-1);
+  const bestSpec: HelloSpec | undefined =
+    best === undefined
+      ? undefined
+      : { version: best.version, suites: ids(best.version), serverName: input.serverName };
+  const tls13 = supported.some((p) => p.version === TLS13);
+
+  const enumerations = Promise.all(
+    supported.map(async (p): Promise<ProtocolSuitesFacts> => {
+      if (p.version === SSL2) {
+        const kinds = p.outcome.kind === 'ssl2' ? p.outcome.hello.cipherKinds : [];
+        const found = suitesForProtocol(SSL2).filter((k) => kinds.includes(k.id));
+        return {
+          protocol: SSL2,
+          suites: found.map((suite) => ({ suite })),
+          preference: null,
+          v2SuitesDisabled: found.length === 0,
+        };
+      }
+      return enumerateSuites(ctx, p.version, p.outcome as HelloOutcome);
+    }),
+  );
+  const groups = settle(
+    enumerateGroups(
+      ctx,
+      tls13
+        ? { version: TLS13, suites: ids(TLS13) }
+        : {
+            version: best?.version ?? TLS12,
+            suites: ids(best?.version ?? TLS12).filter((id) => isEcdhe(id)),
+          },
+    ),
+    { list: [], preference: null },
+  );
+  const noSniChain =
+    input.serverName !== null && bestSpec !== undefined
+      ? settle(
+          probe((conn) => sendHello(conn, { ...bestSpec, serverName: null })).then((o) => chainFrom(o)),
+          null,
+        )
+      : Promise.resolve(null);
+  const session = settle(
+    probe((conn, signal) => tlsSession(conn, signal, { serverName: input.serverName, http: true })),
+    null,
+  );
+  const legacySession: Promise<TlsSessionResult | null> =
+    best !== undefined
+      ? settle(
+          probe((conn, signal) =>
+            tlsSession(conn, signal, {
+              serverName: input.serverName,
+              http: false,
+              maxVersion: 'TLSv1.2',
+              renegotiate: true,
+            }),
+          ),
+          null,
+        )
+      : Promise.resolve(null);
+  const resumption = legacySession.then(async (first): Promise<0 | 1 | 2> => {
+    if (first?.session == null) return 0;
+    const again = await settle(
+      probe((conn, signal) =>
+        tlsSession(
+          conn,
+          signal,
+          { serverName: input.serverName, http: false, maxVersion: 'TLSv1.2' },
+          first.session!,
+        ),
+      ),
+      null,
+    );
+    return again?.resumed === true ? 2 : 1;
+  });
+  const ticketbleed = legacySession.then(async (first) => {
+    if (bestSpec === undefined) return 1 as const;
+    if (first?.ticket == null) return 1 as const;
+    return settle(
+      probe((conn) => ticketbleedProbe(conn, bestSpec, first.ticket!)),
+      -1 as const,
+    );
+  });
+
+  const heartbeat: Promise<HeartbeatFacts> =
+    bestSpec !== undefined
+      ? settle(
+          probe((conn) => heartbleedProbe(conn, bestSpec)),
+          {
+            heartbeat: false,
+            heartbleed: { status: 'failed', detail: 'the connection failed' },
+          },
+        )
+      : Promise.resolve({
+          heartbeat: false,
+          heartbleed: { status: 'not-applicable', detail: 'TLS 1.3 only' },
+        });
+  const ccs =
+    bestSpec !== undefined
+      ? settle(
+          probe((conn) => ccsInjectionProbe(conn, bestSpec)),
+          -1 as const,
+        )
+      : Promise.resolve(1 as const);
+  const compression =
+    bestSpec !== undefined
+      ? settle(
+          probe((conn) => acceptsCompression(conn, bestSpec)),
+          null,
+        )
+      : Promise.resolve(false);
+  const highest = supported.at(-1)!.version;
+  const lower = supported
+    .filter((p) => p.version !== SSL2 && p.version < highest && p.version !== TLS13)
+    .at(-1);
+  const fallback: Promise<boolean | null | undefined> =
+    lower !== undefined
+      ? settle(
+          probe((conn) =>
+            supportsFallbackScsv(
+              conn,
+              { version: lower.version, suites: ids(lower.version), serverName: input.serverName },
+              lower.version,
+            ),
+          ),
+          null,
+        )
+      : Promise.resolve(undefined);
+  const intolerance =
+    bestSpec !== undefined && best!.version === TLS12
+      ? Promise.all(
+          INTOLERANCE_TESTS.map(async (t) =>
+            (await settle(
+              probe((conn) => toleratesVersion(conn, bestSpec, t.clientVersion)),
+              true,
+            ))
+              ? 0
+              : t.bit,
+          ),
+        ).then((bits) => bits.reduce((a, b) => a | b, 0))
+      : Promise.resolve(0);
+  const requiresReneg =
+    bestSpec !== undefined
+      ? settle(
+          probe((conn) => requiresSecureRenegotiation(conn, bestSpec)),
+          false,
+        )
+      : Promise.resolve(false);
+
+  const protocols = await enumerations;
+  const active = Promise.all(
+    (deps.activeTests ?? []).map((t) =>
+      settle(t(ctx, { protocols }), {} as Readonly<Record<string, number>>),
+    ),
+  ).then((all) => Object.assign({}, ...all) as Record<string, number>);
+
+  const sniChain = chainFrom(best?.outcome as HelloOutcome | undefined);
+  const [sessionResult, legacyResult, resumed, noSni] = await Promise.all([
+    session,
+    legacySession,
+    resumption,
+    noSniChain,
+  ]);
+  const chains: ObservedChain[] = [];
+  const served = sniChain ?? sessionResult?.chain ?? null;
+  if (served !== null && served.length > 0) chains.push({ certs: served, noSni: false });
+  if (noSni !== null && noSni.length > 0 && (served === null || !sameChain(served, noSni))) {
+    chains.push({ certs: noSni, noSni: true });
+  }
+
+  const hello = best?.outcome.kind === 'tls' ? best.outcome.flight.serverHello : undefined;
+  const serverHello: ServerHelloFacts = {
+    secureRenegotiation: hello === undefined ? null : hello.renegotiationInfo !== undefined,
+    sessionTicketExtension: hello?.sessionTicket ?? false,
+    sctExtension: (hello?.scts?.length ?? 0) > 0,
+    statusRequest: hello?.statusRequest ?? false,
+  };
+  const sessionFacts: SessionFacts | null =
+    sessionResult === null
+      ? null
+      : {
+          ocspStapled: sessionResult.ocspStapled || serverHello.statusRequest,
+          sessionTickets: sessionResult.sessionTicket || (legacyResult?.ticket ?? null) !== null,
+          sessionResumption: resumed,
+          alpn: sessionResult.alpn,
+          clientRenegotiation: legacyResult?.clientRenegotiation ?? null,
+          http: sessionResult.http,
+        };
+  const [
+    groupFacts,
+    hb,
+    ccsCode,
+    compressionFacts,
+    fallbackFacts,
+    intoleranceBits,
+    requires,
+    tb,
+    activeCodes,
+  ] = await Promise.all([
+    groups,
+    heartbeat,
+    ccs,
+    compression,
+    fallback,
+    intolerance,
+    requiresReneg,
+    ticketbleed,
+    active,
+  ]);
+
+  return {
+    ip: input.ip,
+    port: input.port,
+    serverName: input.serverName,
+    startedAt,
+    durationMs: now() - startedAt,
+    failure: null,
+    protocols,
+    namedGroups: groupFacts,
+    chains,
+    serverHello,
+    session: sessionFacts,
+    requiresSecureRenegotiation: requires,
+    compression: compressionFacts,
+    fallbackScsv: fallbackFacts,
+    protocolIntolerance: intoleranceBits,
+    heartbeat: hb.heartbeat,
+    heartbleed: hb.heartbleed,
+    openSslCcs: ccsCode,
+    ticketbleed: tb,
+    activeTests: activeCodes,
+  };
+}
+
+function isEcdhe(id: number): boolean {
+  const s = cipherSuite(id);
+  return s !== undefined && s.kx === 'ECDH' && s.forwardSecrecy;
+}
+
+function describe(e: ScanNetworkError): string {
+  switch (e.failure) {
+    case 'connection-refused':
+      return 'Unable to connect to the server';
+    case 'connect-timeout':
+    case 'read-timeout':
+      return 'Connection timed out';
+    case 'unreachable':
+      return 'No route to host';
+    default:
+      return 'Failed to communicate with the secure server';
+  }
+}
+
+function failed(
+  input: ScanEndpointInput,
+  startedAt: number,
+  now: () => number,
+  failure: string,
+): EndpointFacts {
+  return {
+    ip: input.ip,
+    port: input.port,
+    serverName: input.serverName,
+    startedAt,
+    durationMs: now() - startedAt,
+    failure,
+    protocols: [],
+    namedGroups: { list: [], preference: null },
+    chains: [],
+    serverHello: {
+      secureRenegotiation: null,
+      sessionTicketExtension: false,
+      sctExtension: false,
+      statusRequest: false,
+    },
+    session: null,
+    requiresSecureRenegotiation: false,
+    compression: null,
+    fallbackScsv: undefined,
+    protocolIntolerance: 0,
+    heartbeat: false,
+    heartbleed: { status: 'not-applicable', detail: failure },
+    openSslCcs: -1,
+    ticketbleed: -1,
+    activeTests: {},
+  };
+}
