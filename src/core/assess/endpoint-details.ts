@@ -104,7 +104,6 @@ export interface EndpointDetails {
   readonly supportsAead: boolean;
   readonly supportsCBC: boolean;
   readonly protocolIntolerance: number;
-  readonly miscIntolerance: number;
   readonly sims: { readonly results: readonly Simulation[] };
   readonly heartbleed: boolean;
   readonly heartbeat: boolean;

@@ -138,13 +138,14 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
     ),
     { list: [], preference: null },
   );
-  const noSniChain =
+  const noSniHello: Promise<HelloOutcome | null> =
     input.serverName !== null && bestSpec !== undefined
       ? settle(
-          probe((conn) => sendHello(conn, { ...bestSpec, serverName: null })).then((o) => chainFrom(o)),
+          probe((conn) => sendHello(conn, { ...bestSpec, serverName: null })),
           null,
         )
       : Promise.resolve(null);
+  const noSniChain = noSniHello.then((o) => (o === null ? null : chainFrom(o)));
   const session = settle(
     probe((conn, signal) => tlsSession(conn, signal, { serverName: input.serverName, http: true })),
     null,
@@ -323,6 +324,7 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
     protocols,
     namedGroups: groupFacts,
     chains,
+    sniRequired: (await noSniHello)?.kind === 'refused',
     serverHello,
     session: sessionFacts,
     requiresSecureRenegotiation: requires,
@@ -372,6 +374,7 @@ function failed(
     protocols: [],
     namedGroups: { list: [], preference: null },
     chains: [],
+    sniRequired: false,
     serverHello: {
       secureRenegotiation: null,
       sessionTicketExtension: false,

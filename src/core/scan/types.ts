@@ -167,6 +167,8 @@ export interface EndpointFacts {
   readonly protocols: readonly ProtocolSuitesFacts[];
   readonly namedGroups: { readonly list: readonly NamedGroupInfo[]; readonly preference: boolean | null };
   readonly chains: readonly ObservedChain[];
+  /** A hello without SNI was refused while one with the name succeeded (SSL Labs sniRequired). */
+  readonly sniRequired: boolean;
   readonly serverHello: ServerHelloFacts;
   readonly session: SessionFacts | null;
   /** The server refuses hellos without secure renegotiation signalling (renegSupport bit 3). */

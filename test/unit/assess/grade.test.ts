@@ -749,11 +749,8 @@ describe('A- (warnings)', () => {
 });
 
 describe('A+ (isExceptional)', () => {
-  it('aplus-hsts: no HSTS, an invalid policy or max-age below 180 days leaves A', () => {
+  it('aplus-hsts: no HTTP answer or a max-age below 180 days leaves A', () => {
     for (const hsts of [
-      { status: 'absent', maxAge: null },
-      { status: 'invalid', maxAge: null },
-      { status: 'disabled', maxAge: 0 },
       { status: 'unknown', maxAge: null },
       { status: 'present', maxAge: 15_551_999 },
     ] as const) {
@@ -763,6 +760,30 @@ describe('A+ (isExceptional)', () => {
       expect(r.hasWarnings).toBe(false);
     }
     expect(grade({ hsts: { status: 'present', maxAge: 15_552_000 } }).grade).toBe('A+');
+  });
+
+  it('warn-no-hsts: an HTTP answer without a valid policy is A- (certgrid policy)', () => {
+    for (const hsts of [
+      { status: 'absent', maxAge: null },
+      { status: 'invalid', maxAge: null },
+      { status: 'disabled', maxAge: 0 },
+    ] as const) {
+      const r = grade({ hsts });
+      expect(r.grade).toBe('A-');
+      expect(r.hasWarnings).toBe(true);
+      expect(r.warnings.map((w) => w.id)).toEqual(['warn-no-hsts']);
+    }
+  });
+
+  it('warn-no-tls13: a server without TLS 1.3 is A- (certgrid policy)', () => {
+    const r = grade({
+      protocols: [TLS12],
+      suites: [{ protocol: TLS12, suites: [S.ECDHE_AES256_GCM] }],
+      vulnerabilities: { fallbackScsv: null },
+    });
+    expect(r.grade).toBe('A-');
+    expect(r.warnings.map((w) => w.id)).toEqual(['warn-no-tls13']);
+    expect(r.gradeTrustIgnored).toBe('A-');
   });
 
   it('aplus-fallback-scsv: no TLS_FALLBACK_SCSV leaves A; untestable (one protocol) does not block A+', () => {
@@ -782,10 +803,13 @@ describe('A+ (isExceptional)', () => {
     expect(b.grade).toBe('B');
     expect(b.isExceptional).toBe(false);
 
-    // With AES-256 instead: (100 + 20) / 2 = 60 → 81 = A, and A+ with the rest in place.
+    // With AES-256 instead: (100 + 20) / 2 = 60 → 81 = A, and A+ with the rest in place (TLS 1.3 too).
     const a = grade({
-      protocols: [TLS12],
-      suites: [{ protocol: TLS12, suites: [S.ECDHE_AES256_GCM, S.RSA_3DES] }],
+      protocols: [TLS12, TLS13],
+      suites: [
+        { protocol: TLS12, suites: [S.ECDHE_AES256_GCM, S.RSA_3DES] },
+        { protocol: TLS13, suites: [] },
+      ],
       vulnerabilities: { fallbackScsv: null },
     });
     expect(a.score.total).toBe(81);

@@ -75,6 +75,8 @@ export const GRADE_RULE_IDS = [
   'warn-no-secure-renegotiation',
   'warn-ccs-not-exploitable',
   'warn-padding-oracle-not-exploitable',
+  'warn-no-tls13',
+  'warn-no-hsts',
   // A+
   'aplus-hsts',
   'aplus-fallback-scsv',
@@ -505,6 +507,25 @@ const WARNING_RULES: readonly WarningRule[] = [
   },
 ];
 
+/**
+ * certgrid's A- conditions beyond SSL Labs' published ones (issue 4: "A- (hasWarnings, e.g. no TLS 1.3,
+ * no valid HSTS)"); see docs/grading.md, "Where we differ".
+ */
+const CERTGRID_WARNING_RULES: readonly WarningRule[] = [
+  {
+    id: 'warn-no-tls13',
+    check: ({ input }) => (input.protocols.includes(TLS13) ? null : 'TLS 1.3 is not supported.'),
+  },
+  {
+    id: 'warn-no-hsts',
+    // Only where an HTTP answer was seen: a service that does not speak HTTP has no HSTS to send.
+    check: ({ input }) =>
+      input.hsts.status === 'unknown' || input.hsts.status === 'present'
+        ? null
+        : `No valid HSTS policy (status: ${input.hsts.status}).`,
+  },
+];
+
 /** A+ requirements: the check returns the reason when the requirement is NOT met. */
 const APLUS_RULES: readonly WarningRule[] = [
   {
@@ -567,5 +588,9 @@ export function evaluateRules(input: GradeInput, score: GradeScore): FiredRules 
       const reason = rule.check(ctx);
       return reason === null ? [] : [{ id: rule.id, reason }];
     });
-  return { caps, warnings: run(WARNING_RULES), aPlusMissing: run(APLUS_RULES) };
+  return {
+    caps,
+    warnings: [...run(WARNING_RULES), ...run(CERTGRID_WARNING_RULES)],
+    aPlusMissing: run(APLUS_RULES),
+  };
 }

@@ -28,8 +28,9 @@ export async function readReaction(
   conn: ProbeConnection,
   waitMs: number,
   enough: (records: readonly TlsRecord[]) => boolean = () => false,
+  options: { readonly maxRecordLength?: number } = {},
 ): Promise<Reaction> {
-  const reader = new RecordReader({ ssl2: false });
+  const reader = new RecordReader({ ssl2: false, ...options });
   const records: TlsRecord[] = [];
   const alerts: Alert[] = [];
   const deadline = Date.now() + waitMs;

@@ -49,8 +49,12 @@ export async function heartbleedProbe(
   await conn.write(
     encodeRecord(CONTENT_TYPE.heartbeat, hello.version, buildMalformedHeartbeatRequest(CLAIMED, PAYLOAD)),
   );
-  const reaction = await readReaction(conn, waitMs, (records) =>
-    records.some((r) => r.type === CONTENT_TYPE.heartbeat),
+  // A leaking answer is one record as long as the length we claimed: allow records up to 64 KiB.
+  const reaction = await readReaction(
+    conn,
+    waitMs,
+    (records) => records.some((r) => r.type === CONTENT_TYPE.heartbeat),
+    { maxRecordLength: 0xffff },
   );
   const answer = reaction.records.find((r) => r.type === CONTENT_TYPE.heartbeat);
   if (answer !== undefined && answer.fragment.length > 3 + PAYLOAD.length + 16) {
