@@ -22,6 +22,9 @@ import {
 } from './core/deps.js';
 import { createGridService } from './core/grid/index.js';
 import { createInventory, type Inventory } from './core/inventory/index.js';
+import { createAnalysis, systemResolver, type Analysis, type HostResolver } from './core/analysis/index.js';
+import { createEndpointAssessor } from './core/analysis/endpoint-assessor.js';
+import { createScheduler } from './core/scan/scheduler.js';
 import type { GridService } from './core/grid/types.js';
 import type { Store } from './store/db.js';
 import { createRepositories } from './store/repos/index.js';
@@ -32,6 +35,8 @@ export interface Certgrid {
   readonly ca: CertificateAuthority;
   readonly grid: GridService;
   readonly inventory: Inventory;
+  /** TLS assessment: analyze, getEndpointData, scans (core/analysis over core/scan and core/assess). */
+  readonly analysis: Analysis;
   /** The CA as the /crl, /ocsp and /ca endpoints see it. */
   readonly pki: PkiPublisher;
   /** The clock the core runs on, for adapters that stamp their answers (CertView error `datetime`). */
@@ -46,6 +51,13 @@ export interface CreateCertgridOptions {
   readonly clock?: Clock | undefined;
   readonly random?: Random | undefined;
   readonly logger?: Logger | undefined;
+  /** Name resolution for analyze (tests answer without DNS). */
+  readonly resolver?: HostResolver | undefined;
+  /**
+   * The clock trust is judged by (certificate validity). Default: `clock`. Tests that freeze the core's
+   * clock still assess real certificates against real time.
+   */
+  readonly scanClock?: Clock | undefined;
   /** Overrides config.ca.passphrase and the passphrase file (tests). */
   readonly passphrase?: string | undefined;
 }
@@ -124,6 +136,24 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     weakKeys,
     config: config.grid,
   });
+  // One scheduler per process owns every scan connection (core/scan/scheduler.ts).
+  const scheduler = createScheduler({
+    concurrency: config.scan.concurrency,
+    perTarget: config.scan.perTarget,
+    probeTimeoutMs: config.scan.probeTimeoutMs,
+  });
+  const analysis = createAnalysis({
+    endpoints: repos.endpoints,
+    inventory,
+    resolver: opts.resolver ?? systemResolver,
+    clock,
+    ports: config.scan.ports,
+    assess: createEndpointAssessor({
+      scheduler,
+      clock: opts.scanClock ?? clock,
+      certgridCas: () => ca.describe(),
+    }),
+  });
   logger.info({ store: store.dialect }, 'certgrid core ready');
   return {
     accounts,
@@ -131,6 +161,7 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     ca,
     grid,
     inventory,
+    analysis,
     pki: ca,
     clock,
     close: () => Promise.resolve(),

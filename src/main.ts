@@ -31,6 +31,7 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
     grid: certgrid.grid,
     pki: certgrid.pki,
     inventory: certgrid.inventory,
+    analysis: certgrid.analysis,
     certview: { accounts: certgrid.accounts, clock: certgrid.clock },
     logger: { level: config.logLevel },
   });

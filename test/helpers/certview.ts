@@ -4,7 +4,8 @@ import { principalOf } from '../../src/api/certview/principal.js';
 import type { CertviewApiOptions } from '../../src/api/certview/plugin.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createCertgrid, type Certgrid } from '../../src/compose.js';
-import { fixedClock } from '../../src/core/deps.js';
+import { fixedClock, systemClock } from '../../src/core/deps.js';
+import type { HostResolver } from '../../src/core/analysis/index.js';
 import { buildApp } from '../../src/server/app.js';
 import type { Store } from '../../src/store/db.js';
 import { tempDir } from './client-csr.js';
@@ -61,6 +62,13 @@ export interface CertviewStackOptions {
   readonly registerRoutes?: CertviewApiOptions['registerRoutes'];
   /** Capture the app's log (level info). */
   readonly log?: boolean;
+  /**
+   * Freeze the clock at the real current time and judge scanned certificates by the system clock
+   * (scans of servers whose certificates were made today). Default: frozen at T0.
+   */
+  readonly realTime?: boolean;
+  /** Name resolution for analyze. */
+  readonly resolver?: HostResolver;
 }
 
 /** The test endpoint: shows who the guard let in and what body the route got. */
@@ -82,14 +90,22 @@ export async function startCertviewStack(
     certview: { tokenTtlMinutes: opts.tokenTtlMinutes ?? loaded.certview.tokenTtlMinutes },
     auth: { ...loaded.auth, ...opts.auth },
   };
-  const clock = fixedClock(T0);
+  const clock = fixedClock(opts.realTime ? new Date() : T0);
   const store = await factory.open();
-  const certgrid = await createCertgrid({ config, store, clock, passphrase: 'certview-test-passphrase' });
+  const certgrid = await createCertgrid({
+    config,
+    store,
+    clock,
+    passphrase: 'certview-test-passphrase',
+    ...(opts.realTime ? { scanClock: systemClock } : {}),
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+  });
   const logged: string[] = [];
   const app = await buildApp({
     grid: certgrid.grid,
     pki: certgrid.pki,
     inventory: certgrid.inventory,
+    analysis: certgrid.analysis,
     certview: {
       accounts: certgrid.accounts,
       clock: certgrid.clock,
