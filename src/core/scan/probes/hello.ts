@@ -10,6 +10,7 @@ import {
   WireFormatError,
   buildClientHelloRecord,
   ecPointFormatsExtension,
+  extendedMasterSecretExtension,
   generateKeyShare,
   keyShareExtension,
   parseServerFlight,
@@ -155,6 +156,8 @@ export function helloRecord(spec: HelloSpec): Uint8Array {
     extensions.push(supportedGroupsExtension(groups), ecPointFormatsExtension());
     if (spec.version >= 0x0303) extensions.push(signatureAlgorithmsExtension(SIGNATURE_SCHEMES));
     if (spec.withoutRenegotiationInfo !== true) extensions.push(renegotiationInfoExtension());
+    // As browsers do; a server must refuse to resume an EMS session without it (RFC 7627 §5.3).
+    extensions.push(extendedMasterSecretExtension());
     if (tls13 || spec.supportedVersions !== undefined) {
       extensions.push(supportedVersionsExtension(spec.supportedVersions ?? [spec.version]));
       // One real share for the first group we can generate; a server preferring another asks with an HRR.
