@@ -147,6 +147,7 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     inventory,
     resolver: opts.resolver ?? systemResolver,
     clock,
+    scheduler,
     ports: config.scan.ports,
     assess: createEndpointAssessor({
       scheduler,

@@ -66,3 +66,25 @@ export async function withContext<T>(
     await ctx.close();
   }
 }
+
+/** The named customer; without a name, the only one there is. */
+export async function resolveCustomer(
+  accounts: {
+    getAccount(name: string): Promise<{ id: number; name: string } | null>;
+    countAccounts(): Promise<number>;
+  },
+  name: string | undefined,
+): Promise<{ id: number; name: string }> {
+  if (name !== undefined) {
+    const a = await accounts.getAccount(name);
+    if (a === null) throw new CertgridError('NOT_FOUND', `no customer named ${name}`, { field: 'customer' });
+    return a;
+  }
+  if ((await accounts.countAccounts()) === 1) {
+    const only = await accounts.getAccount('default');
+    if (only !== null) return only;
+  }
+  throw new CertgridError('MISSING_ARGUMENT', 'name the customer with --customer', {
+    field: 'customer',
+  });
+}

@@ -12,6 +12,7 @@ import {
 } from './commands/user.js';
 import { caShowCommand } from './commands/ca.js';
 import { importCommand } from './commands/import.js';
+import { scanCommand } from './commands/scan.js';
 
 export interface Io {
   out(s: string): void;
@@ -153,6 +154,35 @@ export function buildProgram(io: Io = processIo): Command {
     .addOption(dataOption())
     .addOption(configOption())
     .action((paths: string[], opts) => importCommand(paths, opts, io));
+
+  program
+    .command('scan')
+    .description(
+      'scan TLS endpoints (names, addresses, CIDR blocks) and record what they serve in the inventory',
+    )
+    .argument(
+      '<targets...>',
+      'host, IP, CIDR block, each optionally with :ports (example.com:443,8443 10.0.0.0/24)',
+    )
+    .option(
+      '--ports <list>',
+      'ports for targets without their own (443,8443,8000-8010; default: config scan.ports)',
+    )
+    .option(
+      '--assess',
+      'assess each endpoint fully (protocols, suites, vulnerabilities, grade), as analyze does',
+    )
+    .option(
+      '--customer <customer_name>',
+      'customer whose inventory receives the results (default: the only one)',
+    )
+    .option('--parallel <n>', 'endpoints in flight at once (default 512, 16 with --assess)')
+    .option('--timeout <ms>', 'time allowed for one connection (default: config scan.probeTimeoutMs)')
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('--json', 'print the results as JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((targets: string[], opts) => scanCommand(targets, opts, io));
 
   return program;
 }

@@ -63,6 +63,8 @@ export interface ConfigOverrides {
   configFile?: string | undefined;
   /** A number, or 0/'auto' for one per available core. */
   workers?: number | string | undefined;
+  /** `certgrid scan --timeout`. */
+  scanProbeTimeoutMs?: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -141,7 +143,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       ),
       probeTimeoutMs: positiveInteger(
         'scan.probeTimeoutMs',
-        pick(undefined, env.CERTGRID_SCAN_PROBE_TIMEOUT_MS, fileScan.probeTimeoutMs, 5000),
+        pick(overrides.scanProbeTimeoutMs, env.CERTGRID_SCAN_PROBE_TIMEOUT_MS, fileScan.probeTimeoutMs, 5000),
       ),
     }),
     auth: Object.freeze({

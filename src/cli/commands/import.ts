@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { CertgridError } from '../../core/errors.js';
-import { withContext, type CommonOptions } from '../context.js';
+import { resolveCustomer, withContext, type CommonOptions } from '../context.js';
 import type { Io } from '../program.js';
 
 export interface ImportOptions extends CommonOptions {
@@ -101,27 +101,5 @@ export async function importCommand(paths: string[], opts: ImportOptions, io: Io
         `${failed} of ${results.length} file(s) could not be imported`,
       );
     }
-  });
-}
-
-/** The named customer; without a name, the only one there is. */
-async function resolveCustomer(
-  accounts: {
-    getAccount(name: string): Promise<{ id: number; name: string } | null>;
-    countAccounts(): Promise<number>;
-  },
-  name: string | undefined,
-): Promise<{ id: number; name: string }> {
-  if (name !== undefined) {
-    const a = await accounts.getAccount(name);
-    if (a === null) throw new CertgridError('NOT_FOUND', `no customer named ${name}`, { field: 'customer' });
-    return a;
-  }
-  if ((await accounts.countAccounts()) === 1) {
-    const only = await accounts.getAccount('default');
-    if (only !== null) return only;
-  }
-  throw new CertgridError('MISSING_ARGUMENT', 'name the customer to import into with --customer', {
-    field: 'customer',
   });
 }

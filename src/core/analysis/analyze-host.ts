@@ -1,5 +1,6 @@
 import { invalid } from '../errors.js';
 import type { AnalysisDeps } from './deps.js';
+import { assessAndRecord } from './assess-and-record.js';
 import { parseHost } from './resolve-host.js';
 
 export interface AnalyzeInput {
@@ -46,63 +47,18 @@ export async function analyzeHost(deps: AnalysisDeps, input: AnalyzeInput): Prom
   const serverName = ip === null ? host : null;
   const endpoints = await Promise.all(
     addresses.flatMap((address) =>
-      ports.map(async (port): Promise<EndpointSummary | null> => {
-        const [assessment, reverseName] = await Promise.all([
-          deps.assess(
-            { ip: address, port, serverName },
-            { accountId: input.accountId, signal: input.signal },
-          ),
-          deps.resolver.reverseName(address),
-        ]);
-        if (assessment.details === null) return null;
-        const now = deps.clock.now().getTime();
-        await deps.endpoints.saveEndpoint({
+      ports.map((port) =>
+        assessAndRecord(deps, {
           accountId: input.accountId,
           ip: address,
           port,
-          protocol: 'tcp',
-          fqdn: serverName ?? '',
-          service: assessment.service,
-          serverName: reverseName,
-          grade: assessment.grade,
-          gradeTrustIgnored: assessment.gradeTrustIgnored,
-          hasWarnings: assessment.hasWarnings,
-          isExceptional: assessment.isExceptional,
-          statusMessage: assessment.statusMessage,
-          details: assessment.details,
-          lastFound: now,
-        });
-        await deps.inventory.recordScan({
-          accountId: input.accountId,
-          certificates: assessment.certificates,
-          seenOn: {
-            assetName: serverName ?? address,
-            address,
-            hostname: serverName ?? (reverseName || undefined),
-            managed: true,
-            instance: {
-              port,
-              protocol: 'tcp',
-              fqdn: serverName ?? '',
-              service: assessment.service,
-              grade: assessment.grade,
-              sslProtocols: assessment.sslProtocols,
-              vulnerabilities: assessment.vulnerabilities,
-            },
-          },
-        });
-        return {
-          ipAddress: address,
-          port,
-          service: assessment.service,
-          serverName: reverseName,
-          grade: assessment.grade,
-          gradeTrustIgnored: assessment.gradeTrustIgnored,
-          hasWarnings: assessment.hasWarnings,
-          exceptional: assessment.isExceptional,
-        };
-      }),
+          serverName,
+          signal: input.signal,
+        }),
+      ),
     ),
   );
-  return { host, endpoints: endpoints.filter((e): e is EndpointSummary => e !== null) };
+  // The summary only: the assessment itself stays with getEndpointData.
+  const found = endpoints.filter((e) => e !== null).map(({ assessment: _assessment, ...summary }) => summary);
+  return { host, endpoints: found };
 }

@@ -7,22 +7,28 @@ import { analyzeHost, type AnalyzeInput, type AnalyzeResult } from './analyze-ho
 import type { AnalysisDeps } from './deps.js';
 import { getEndpointData, type EndpointDataInput } from './get-endpoint-data.js';
 import type { EndpointRecord } from './repository.js';
+import { runScan, type RunScanInput, type ScanSummary } from './run-scan.js';
 
 export type { AnalysisDeps } from './deps.js';
 export type { AssessEndpoint, EndpointAssessment, EndpointTarget } from './assessment.js';
 export type { AnalyzeInput, AnalyzeResult, EndpointSummary } from './analyze-host.js';
 export type { EndpointDataInput } from './get-endpoint-data.js';
 export type { EndpointFilter, EndpointRecord, EndpointRepository } from './repository.js';
+export type { RunScanInput, ScanMode, ScanProgress, ScanSummary, ScannedEndpoint } from './run-scan.js';
+export { expandTargets, parsePortList, MAX_SCAN_ENDPOINTS, type ScanTarget } from './scan-targets.js';
 export { parseHost, systemResolver, type HostResolver, type ParsedHost } from './resolve-host.js';
 
 export interface Analysis {
   analyze(input: AnalyzeInput): Promise<AnalyzeResult>;
+  /** Discovery or full assessment over many targets (see run-scan.ts). */
+  scan(input: RunScanInput): Promise<ScanSummary>;
   getEndpointData(input: EndpointDataInput): Promise<EndpointRecord[]>;
 }
 
 export function createAnalysis(deps: AnalysisDeps): Analysis {
   return {
     analyze: (input) => analyzeHost(deps, input),
+    scan: (input) => runScan(deps, input),
     getEndpointData: (input) => getEndpointData(deps, input),
   };
 }

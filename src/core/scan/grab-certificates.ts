@@ -1,0 +1,90 @@
+import { suitesForProtocol } from './ciphers.js';
+import { ScanNetworkError, type Target } from './connection.js';
+import { sendHello } from './probes/hello.js';
+import { tlsSession } from './probes/tls-session.js';
+import type { Scheduler } from './scheduler.js';
+import { TLS12, type ProtocolVersion } from './types.js';
+
+/**
+ * Discovery: the served certificate chain of an endpoint in as few connections as possible. One
+ * TLS 1.2 hello offering every suite reads the chain in plaintext; a server that speaks only TLS 1.3
+ * (where the Certificate message is encrypted) gets one node:tls handshake instead. No grading.
+ */
+export interface GrabResult {
+  readonly ip: string;
+  readonly port: number;
+  readonly serverName: string | null;
+  /** Null when the endpoint could not be read; then `failure` says why. */
+  readonly chain: readonly Uint8Array[] | null;
+  /** The version the server answered with ('TLSv1.2', 'TLSv1.3' …). */
+  readonly protocol: string | null;
+  readonly failure: string | null;
+}
+
+const TLS12_SUITES = suitesForProtocol(TLS12).map((s) => s.id);
+
+const name = (v: number): string =>
+  v === 0x0300 ? 'SSLv3' : v >= 0x0301 && v <= 0x0304 ? `TLSv1.${v - 0x0301}` : `0x${v.toString(16)}`;
+
+function failureOf(e: unknown): string {
+  if (!(e instanceof ScanNetworkError)) throw e;
+  switch (e.failure) {
+    case 'connection-refused':
+      return 'Unable to connect to the server';
+    case 'connect-timeout':
+    case 'read-timeout':
+      return 'Connection timed out';
+    case 'unreachable':
+      return 'No route to host';
+    case 'aborted':
+      throw e;
+    default:
+      return 'Failed to communicate with the secure server';
+  }
+}
+
+export async function grabCertificates(
+  scheduler: Scheduler,
+  input: {
+    readonly ip: string;
+    readonly port: number;
+    readonly serverName: string | null;
+    readonly signal?: AbortSignal;
+  },
+): Promise<GrabResult> {
+  const target: Target = { host: input.ip, port: input.port };
+  const base = { ip: input.ip, port: input.port, serverName: input.serverName };
+  try {
+    const outcome = await scheduler.probe(
+      target,
+      (conn) => sendHello(conn, { version: TLS12, suites: TLS12_SUITES, serverName: input.serverName }),
+      input.signal,
+    );
+    if (
+      outcome.kind === 'tls' &&
+      outcome.flight.certificates !== null &&
+      outcome.flight.certificates.length > 0
+    ) {
+      return {
+        ...base,
+        chain: outcome.flight.certificates,
+        protocol: name(outcome.flight.serverHello.version as ProtocolVersion),
+        failure: null,
+      };
+    }
+    if (outcome.kind === 'refused' && (outcome.reason === 'closed' || outcome.reason === 'malformed')) {
+      // Silence or non-TLS bytes in answer to a hello: not a TLS service (an HTTP or SSH port).
+      return { ...base, chain: null, protocol: null, failure: 'No SSL/TLS service' };
+    }
+    const session = await scheduler.probe(
+      target,
+      (conn, signal) => tlsSession(conn, signal, { serverName: input.serverName, http: false }),
+      input.signal,
+    );
+    return session.chain.length > 0
+      ? { ...base, chain: session.chain, protocol: session.protocol, failure: null }
+      : { ...base, chain: null, protocol: session.protocol, failure: 'No certificate was sent' };
+  } catch (e) {
+    return { ...base, chain: null, protocol: null, failure: failureOf(e) };
+  }
+}
