@@ -22,8 +22,17 @@ import {
 } from './core/deps.js';
 import { createGridService } from './core/grid/index.js';
 import { createInventory, type Inventory } from './core/inventory/index.js';
-import { createAnalysis, systemResolver, type Analysis, type HostResolver } from './core/analysis/index.js';
+import {
+  createAnalysis,
+  createScanJobs,
+  systemResolver,
+  type Analysis,
+  type HostResolver,
+  type ScanJobs,
+} from './core/analysis/index.js';
 import { createEndpointAssessor } from './core/analysis/endpoint-assessor.js';
+import { paddingOracleActiveTest } from './core/scan/probes/padding-oracle.js';
+import { robotActiveTest } from './core/scan/probes/robot.js';
 import { createScheduler } from './core/scan/scheduler.js';
 import type { GridService } from './core/grid/types.js';
 import type { Store } from './store/db.js';
@@ -37,6 +46,8 @@ export interface Certgrid {
   readonly inventory: Inventory;
   /** TLS assessment: analyze, getEndpointData, scans (core/analysis over core/scan and core/assess). */
   readonly analysis: Analysis;
+  /** Scans as background jobs, and schedules that repeat them. */
+  readonly scanJobs: ScanJobs;
   /** The CA as the /crl, /ocsp and /ca endpoints see it. */
   readonly pki: PkiPublisher;
   /** The clock the core runs on, for adapters that stamp their answers (CertView error `datetime`). */
@@ -153,7 +164,16 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
       scheduler,
       clock: opts.scanClock ?? clock,
       certgridCas: () => ca.describe(),
+      // Tests that need a completed TLS 1.2 session: ROBOT and the CBC padding oracles.
+      activeTests: [robotActiveTest, paddingOracleActiveTest],
     }),
+  });
+  const scanJobs = createScanJobs({
+    repo: repos.scanJobs,
+    scan: (input) => analysis.scan(input),
+    clock,
+    logger,
+    ports: config.scan.ports,
   });
   logger.info({ store: store.dialect }, 'certgrid core ready');
   return {
@@ -163,8 +183,10 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     grid,
     inventory,
     analysis,
+    scanJobs,
     pki: ca,
     clock,
-    close: () => Promise.resolve(),
+    // Running scan jobs finish before the store closes under them.
+    close: () => scanJobs.idle(),
   };
 }

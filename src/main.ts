@@ -32,6 +32,7 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
     pki: certgrid.pki,
     inventory: certgrid.inventory,
     analysis: certgrid.analysis,
+    scanJobs: certgrid.scanJobs,
     certview: { accounts: certgrid.accounts, clock: certgrid.clock },
     logger: { level: config.logLevel },
   });
@@ -55,6 +56,14 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
       );
   }, 1000);
   follow.unref();
+  // Scheduled rescans: every worker ticks; a due schedule is claimed by one (core/analysis/scan-jobs.ts).
+  let ticking: Promise<unknown> = Promise.resolve();
+  const schedules = setInterval(() => {
+    ticking = certgrid.scanJobs
+      .runDueSchedules()
+      .catch((err: unknown) => app.log.error({ err }, 'starting scheduled scans failed'));
+  }, 30_000);
+  schedules.unref();
   return {
     app,
     certgrid,
@@ -62,8 +71,10 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
     async close() {
       clearInterval(refresh);
       clearInterval(follow);
+      clearInterval(schedules);
       await app.close();
       await recording;
+      await ticking;
       await certgrid.close();
       await store.close();
     },

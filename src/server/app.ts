@@ -4,8 +4,9 @@ import type { PkiPublisher } from '../core/ca/publisher.js';
 import type { GridService } from '../core/grid/types.js';
 import { registerAnalysisRoutes } from '../api/certview/analysis-routes.js';
 import { registerCertificateRoutes } from '../api/certview/certificate-routes.js';
+import { registerScanRoutes } from '../api/certview/scan-routes.js';
 import { certviewApiPlugin, type CertviewApiOptions } from '../api/certview/plugin.js';
-import type { Analysis } from '../core/analysis/index.js';
+import type { Analysis, ScanJobs } from '../core/analysis/index.js';
 import type { Inventory } from '../core/inventory/index.js';
 import { gridApiPlugin } from '../api/grid/plugin.js';
 import { pkiRoutes } from '../api/pki/routes.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   readonly inventory?: Inventory;
   /** TLS assessment behind analyze and getEndpointData. */
   readonly analysis?: Analysis;
+  /** Scan jobs and schedules behind /certview/v1/scans. */
+  readonly scanJobs?: ScanJobs;
   /** The CertView API (`POST /auth`, `/certview/*`); not served when absent. */
   readonly certview?: CertviewApiOptions;
 }
@@ -89,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (deps.inventory !== undefined)
           await registerCertificateRoutes(scope, { inventory: deps.inventory });
         if (deps.analysis !== undefined) await registerAnalysisRoutes(scope, { analysis: deps.analysis });
+        if (deps.scanJobs !== undefined) await registerScanRoutes(scope, { scanJobs: deps.scanJobs });
         await certview.registerRoutes?.(scope);
       },
     });

@@ -31,6 +31,9 @@ export interface Database {
   inventory_feeds: InventoryFeedsTable;
   // TLS assessments (migration 006)
   endpoint_scans: EndpointScansTable;
+  // scan jobs and schedules (migration 007)
+  scan_jobs: ScanJobsTable;
+  scan_schedules: ScanSchedulesTable;
 }
 
 export interface AccountsTable {
@@ -346,5 +349,36 @@ export interface EndpointScansTable {
   /** EndpointDetails as JSON text. */
   details: string;
   last_found: number;
+  created: number;
+}
+
+export interface ScanJobsTable {
+  id: string;
+  account_id: number;
+  mode: string;
+  /** ScanTarget[] as JSON text. */
+  targets: string;
+  /** queued | running | finished | failed */
+  status: string;
+  total: Generated<number>;
+  done: Generated<number>;
+  tls: Generated<number>;
+  schedule_id: string | null;
+  /** ScanSummary as JSON text, once finished. */
+  summary: string | null;
+  error: Generated<string>;
+  created: number;
+  updated: number;
+  finished: number | null;
+}
+
+export interface ScanSchedulesTable {
+  id: string;
+  account_id: number;
+  mode: string;
+  targets: string;
+  interval_minutes: number;
+  next_run: number;
+  last_job_id: string | null;
   created: number;
 }

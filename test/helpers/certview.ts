@@ -106,6 +106,7 @@ export async function startCertviewStack(
     pki: certgrid.pki,
     inventory: certgrid.inventory,
     analysis: certgrid.analysis,
+    scanJobs: certgrid.scanJobs,
     certview: {
       accounts: certgrid.accounts,
       clock: certgrid.clock,

@@ -14,6 +14,21 @@ export type { AssessEndpoint, EndpointAssessment, EndpointTarget } from './asses
 export type { AnalyzeInput, AnalyzeResult, EndpointSummary } from './analyze-host.js';
 export type { EndpointDataInput } from './get-endpoint-data.js';
 export type { EndpointFilter, EndpointRecord, EndpointRepository } from './repository.js';
+export {
+  createScanJobs,
+  MAX_INTERVAL_MINUTES,
+  MIN_INTERVAL_MINUTES,
+  type ScanJobs,
+  type ScanJobsDeps,
+  type ScanRequest,
+  type ScheduleRequest,
+} from './scan-jobs.js';
+export type {
+  ScanJobRecord,
+  ScanJobRepository,
+  ScanJobStatus,
+  ScanScheduleRecord,
+} from './scan-job-repository.js';
 export type { RunScanInput, ScanMode, ScanProgress, ScanSummary, ScannedEndpoint } from './run-scan.js';
 export { expandTargets, parsePortList, MAX_SCAN_ENDPOINTS, type ScanTarget } from './scan-targets.js';
 export { parseHost, systemResolver, type HostResolver, type ParsedHost } from './resolve-host.js';

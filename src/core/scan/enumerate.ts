@@ -17,7 +17,7 @@ import {
   type ProtocolSuitesFacts,
   type ProtocolVersion,
 } from './types.js';
-import type { TlsFlight } from './wire/index.js';
+import { sessionTicketExtension, type TlsFlight } from './wire/index.js';
 
 /**
  * Protocol, cipher suite and named group enumeration the way testssl.sh and SSL Labs do it: offer a
@@ -62,7 +62,10 @@ export async function probeProtocols(ctx: ScanContext): Promise<ProtocolProbe[]>
   const [ssl2, tls13, ...older] = await Promise.all([
     ctx.scheduler.probe(ctx.target, (conn) => ssl2Hello(conn), ctx.signal),
     hello(ctx, { version: TLS13, suites: ids(TLS13), until: 'server-hello' }),
-    ...tlsVersions.map((version) => hello(ctx, { version, suites: ids(version) })),
+    // session_ticket offered so the ServerHello says whether the server takes tickets (RFC 5077 §3.2).
+    ...tlsVersions.map((version) =>
+      hello(ctx, { version, suites: ids(version), extensions: [sessionTicketExtension()] }),
+    ),
   ]);
   return [
     { version: SSL2, supported: ssl2!.kind === 'ssl2', outcome: ssl2! },

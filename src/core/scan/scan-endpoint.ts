@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cipherSuite, suitesForProtocol } from './ciphers.js';
 import { ScanNetworkError, type Target } from './connection.js';
 import {
@@ -58,7 +59,11 @@ export interface ScanDeps {
 
 export type ActiveTest = (
   ctx: ScanContext,
-  found: { readonly protocols: readonly ProtocolSuitesFacts[] },
+  found: {
+    readonly protocols: readonly ProtocolSuitesFacts[];
+    /** How long to wait for a reaction that may never come, scaled to the server's round trips. */
+    readonly reactionTimeoutMs: number;
+  },
 ) => Promise<Readonly<Record<string, number>>>;
 
 const ids = (version: ProtocolVersion): number[] => suitesForProtocol(version).map((s) => s.id);
@@ -92,6 +97,7 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
   const probe = <T>(fn: ProbeFn<T>): Promise<T> => deps.scheduler.probe(target, fn, input.signal);
 
   let protocolProbes: ProtocolProbe[];
+  const helloStarted = performance.now();
   try {
     protocolProbes = await probeProtocols(ctx);
   } catch (e) {
@@ -99,6 +105,11 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
       return failed(input, startedAt, now, describe(e));
     throw e;
   }
+  // Silence is an answer for some active tests; how long to wait for it scales with the server's speed:
+  // 20 times the time six parallel hellos took, between 250 ms (loopback) and 3 s (SSL Labs-like).
+  const reactionTimeoutMs = Math.round(
+    Math.min(3_000, Math.max(250, (performance.now() - helloStarted) * 20)),
+  );
   const supported = protocolProbes.filter((p) => p.supported);
   if (supported.length === 0) {
     return failed(input, startedAt, now, 'No secure protocols supported');
@@ -179,13 +190,24 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
     );
     return again?.resumed === true ? 2 : 1;
   });
-  const ticketbleed = legacySession.then(async (first) => {
-    if (bestSpec === undefined) return 1 as const;
-    if (first?.ticket == null) return 1 as const;
-    return settle(
-      probe((conn) => ticketbleedProbe(conn, bestSpec, first.ticket!)),
-      -1 as const,
+  const ticketsAcknowledged = best?.outcome.kind === 'tls' && best.outcome.flight.serverHello.sessionTicket;
+  const ticketbleed = legacySession.then(async (first): Promise<-1 | 1 | 2> => {
+    // Ticketbleed is a TLS ≤ 1.2 ticket bug: a server without tickets there cannot have it.
+    if (bestSpec === undefined || !ticketsAcknowledged) return 1;
+    if (first?.ticket != null) {
+      return settle(
+        probe((conn) => ticketbleedProbe(conn, bestSpec, first.ticket!)),
+        -1,
+      );
+    }
+    // The server takes tickets but issued none we could read (its handshake did not complete for
+    // node:tls): a made-up ticket still shows the bug, since only a vulnerable server echoes our 16
+    // random session-id bytes in a 32-byte id; any other answer proves nothing.
+    const forged = await settle(
+      probe((conn) => ticketbleedProbe(conn, bestSpec, new Uint8Array(randomBytes(128)))),
+      -1,
     );
+    return forged === 2 ? 2 : -1;
   });
 
   const heartbeat: Promise<HeartbeatFacts> =
@@ -256,7 +278,7 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
   const protocols = await enumerations;
   const active = Promise.all(
     (deps.activeTests ?? []).map((t) =>
-      settle(t(ctx, { protocols }), {} as Readonly<Record<string, number>>),
+      settle(t(ctx, { protocols, reactionTimeoutMs }), {} as Readonly<Record<string, number>>),
     ),
   ).then((all) => Object.assign({}, ...all) as Record<string, number>);
 
@@ -286,7 +308,8 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
       ? null
       : {
           ocspStapled: sessionResult.ocspStapled || serverHello.statusRequest,
-          sessionTickets: sessionResult.sessionTicket || (legacyResult?.ticket ?? null) !== null,
+          // RFC 5077 tickets are a TLS ≤ 1.2 matter: OpenSSL sends TLS 1.3 tickets even with tickets off.
+          sessionTickets: legacyResult !== null ? legacyResult.ticket !== null : sessionResult.sessionTicket,
           sessionResumption: resumed,
           alpn: sessionResult.alpn,
           clientRenegotiation: legacyResult?.clientRenegotiation ?? null,

@@ -5,6 +5,7 @@ import { m003CertviewAuth } from './003-certview-auth.js';
 import { m004Inventory } from './004-inventory.js';
 import { m005InventoryFeed } from './005-inventory-feed.js';
 import { m006EndpointScans } from './006-endpoint-scans.js';
+import { m007ScanJobs } from './007-scan-jobs.js';
 
 /** Forward-only: migrations are never edited once released, only appended. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '004-inventory': m004Inventory,
   '005-inventory-feed': m005InventoryFeed,
   '006-endpoint-scans': m006EndpointScans,
+  '007-scan-jobs': m007ScanJobs,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { AccountsRepository } from '../../core/accounts/repository.js';
 import type { EndpointRepository } from '../../core/analysis/repository.js';
+import type { ScanJobRepository } from '../../core/analysis/scan-job-repository.js';
 import type { AuditRepository } from '../../core/audit/repository.js';
 import type { CaRepository } from '../../core/ca/authority-repository.js';
 import type { GridRepository } from '../../core/grid/repository.js';
@@ -15,6 +16,7 @@ import { createAccountsRepository } from './accounts-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createCaRepository } from './ca-repository.js';
 import { createEndpointRepository } from './endpoint-repository.js';
+import { createScanJobRepository } from './scan-job-repository.js';
 import { createGridRepository } from './grid-repository.js';
 import { createInventoryRepository } from './inventory-repository.js';
 
@@ -25,6 +27,7 @@ export {
   createAuditRepository,
   createCaRepository,
   createEndpointRepository,
+  createScanJobRepository,
   createGridRepository,
   createInventoryRepository,
 };
@@ -34,6 +37,7 @@ export interface Repositories {
   readonly audit: AuditRepository;
   readonly ca: CaRepository;
   readonly endpoints: EndpointRepository;
+  readonly scanJobs: ScanJobRepository;
   readonly grid: GridRepository;
   readonly inventory: InventoryRepository;
 }
@@ -48,6 +52,7 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     audit: createAuditRepository(db),
     ca: createCaRepository(db),
     endpoints: createEndpointRepository(db),
+    scanJobs: createScanJobRepository(db),
     grid: createGridRepository(db, dialect),
     inventory: createInventoryRepository(db),
   };
