@@ -101,6 +101,8 @@ export function sClient(options: SClientOptions): Promise<SClientResult> {
       { encoding: 'utf8', timeout: options.timeoutMs ?? 15_000, killSignal: 'SIGKILL' },
       (err, stdout, stderr) => resolve(parseSClient(`${stdout}\n${stderr}`, err === null)),
     );
+    // s_client may exit (a refused handshake) before it reads its input: a broken pipe is not an error.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(options.send ?? '');
   });
 }
