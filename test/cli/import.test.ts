@@ -2,27 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type Io } from '../../src/cli/program.js';
+import { cli } from '../helpers/cli.js';
 
 const EV_ROOT = readFileSync(
   join(import.meta.dirname, '../fixtures/inventory/digicert-high-assurance-ev-root-ca.pem'),
   'utf8',
 );
-
-async function cli(...argv: string[]) {
-  const io: Io & { stdout: string; stderr: string } = {
-    stdout: '',
-    stderr: '',
-    out(s) {
-      io.stdout += s;
-    },
-    err(s) {
-      io.stderr += s;
-    },
-  };
-  const status = await runCli(argv, io);
-  return { status, out: io.stdout, err: io.stderr };
-}
 
 describe('certgrid import', () => {
   let data: string;

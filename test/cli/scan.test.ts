@@ -5,24 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/cli/commands/scan.js';
 import { withContext } from '../../src/cli/context.js';
-import { runCli, type Io } from '../../src/cli/program.js';
+import { cli } from '../helpers/cli.js';
 import { parseQql } from '../../src/core/query/index.js';
 import { startTlsServer, type RunningTlsServer } from '../helpers/tls-servers.js';
-
-async function cli(...argv: string[]) {
-  const io: Io & { stdout: string; stderr: string } = {
-    stdout: '',
-    stderr: '',
-    out(s) {
-      io.stdout += s;
-    },
-    err(s) {
-      io.stderr += s;
-    },
-  };
-  const status = await runCli(argv, io);
-  return { status, out: io.stdout, err: io.stderr };
-}
 
 /** A port that accepts connections and answers like a plain HTTP server: open, but not TLS. */
 function plainHttp(): Promise<{ server: Server; port: number }> {

@@ -162,3 +162,20 @@ export const tcpDialer: Dialer = {
       });
     }),
 };
+
+/** The failure as SSL Labs words an endpoint's status message. Aborts are not statuses: rethrown. */
+export function statusMessageOf(e: ScanNetworkError): string {
+  switch (e.failure) {
+    case 'connection-refused':
+      return 'Unable to connect to the server';
+    case 'connect-timeout':
+    case 'read-timeout':
+      return 'Connection timed out';
+    case 'unreachable':
+      return 'No route to host';
+    case 'aborted':
+      throw e;
+    default:
+      return 'Failed to communicate with the secure server';
+  }
+}

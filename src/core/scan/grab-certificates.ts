@@ -1,5 +1,5 @@
 import { suitesForProtocol } from './ciphers.js';
-import { ScanNetworkError, type Target } from './connection.js';
+import { ScanNetworkError, statusMessageOf, type Target } from './connection.js';
 import { sendHello } from './probes/hello.js';
 import { tlsSession } from './probes/tls-session.js';
 import type { Scheduler } from './scheduler.js';
@@ -28,19 +28,7 @@ const name = (v: number): string =>
 
 function failureOf(e: unknown): string {
   if (!(e instanceof ScanNetworkError)) throw e;
-  switch (e.failure) {
-    case 'connection-refused':
-      return 'Unable to connect to the server';
-    case 'connect-timeout':
-    case 'read-timeout':
-      return 'Connection timed out';
-    case 'unreachable':
-      return 'No route to host';
-    case 'aborted':
-      throw e;
-    default:
-      return 'Failed to communicate with the secure server';
-  }
+  return statusMessageOf(e);
 }
 
 export async function grabCertificates(

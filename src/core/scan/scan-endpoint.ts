@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { cipherSuite, suitesForProtocol } from './ciphers.js';
-import { ScanNetworkError, type Target } from './connection.js';
+import { ScanNetworkError, statusMessageOf, type Target } from './connection.js';
 import {
   enumerateGroups,
   enumerateSuites,
@@ -102,7 +102,7 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
     protocolProbes = await probeProtocols(ctx);
   } catch (e) {
     if (e instanceof ScanNetworkError && e.failure !== 'aborted')
-      return failed(input, startedAt, now, describe(e));
+      return failed(input, startedAt, now, statusMessageOf(e));
     throw e;
   }
   // Silence is an answer for some active tests; how long to wait for it scales with the server's speed:
@@ -365,20 +365,6 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
 function isEcdhe(id: number): boolean {
   const s = cipherSuite(id);
   return s !== undefined && s.kx === 'ECDH' && s.forwardSecrecy;
-}
-
-function describe(e: ScanNetworkError): string {
-  switch (e.failure) {
-    case 'connection-refused':
-      return 'Unable to connect to the server';
-    case 'connect-timeout':
-    case 'read-timeout':
-      return 'Connection timed out';
-    case 'unreachable':
-      return 'No route to host';
-    default:
-      return 'Failed to communicate with the secure server';
-  }
 }
 
 function failed(

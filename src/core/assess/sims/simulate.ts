@@ -1,3 +1,4 @@
+import { ecRsaEquivalent } from '../grade/score.js';
 /**
  * Handshake simulation, as SSL Labs reports it in `EndpointDetails.sims` (ssllabs-api-docs-v3.md: SimDetails,
  * Simulation, SimClient): for each reference client, what it would negotiate with the endpoint.
@@ -355,17 +356,4 @@ function keyExchangeStrength(
   }
 }
 
-/**
- * RSA-equivalent bits of an elliptic-curve size, from the comparable-strength table of NIST SP 800-57 Part 1
- * (Table 2): 160–223 → 1024, 224–254 → 2048, 255–383 → 3072, 384–511 → 7680, 512 and above → 15360. The 255
- * bucket edge puts x25519 (reported with 255 bits, as SSL Labs does) with secp256r1. Below 160 bits the table
- * has no entry and the EC bits are returned as they are.
- */
-export function ecRsaEquivalent(ecBits: number): number {
-  if (ecBits >= 512) return 15360;
-  if (ecBits >= 384) return 7680;
-  if (ecBits >= 255) return 3072;
-  if (ecBits >= 224) return 2048;
-  if (ecBits >= 160) return 1024;
-  return ecBits;
-}
+export { ecRsaEquivalent };
