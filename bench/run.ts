@@ -4,10 +4,12 @@
  */
 import { runInventoryBench } from './inventory.js';
 import { runIssuanceBench } from './issuance.js';
+import { runScanBench } from './scan.js';
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   issuance: runIssuanceBench,
   inventory: runInventoryBench,
+  scan: runScanBench,
 };
 
 const [name = 'issuance', ...args] = process.argv.slice(2);

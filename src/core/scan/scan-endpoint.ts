@@ -169,7 +169,6 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
               serverName: input.serverName,
               http: false,
               maxVersion: 'TLSv1.2',
-              renegotiate: true,
             }),
           ),
           null,
@@ -303,18 +302,6 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
     sctExtension: (hello?.scts?.length ?? 0) > 0,
     statusRequest: hello?.statusRequest ?? false,
   };
-  const sessionFacts: SessionFacts | null =
-    sessionResult === null
-      ? null
-      : {
-          ocspStapled: sessionResult.ocspStapled || serverHello.statusRequest,
-          // RFC 5077 tickets are a TLS ≤ 1.2 matter: OpenSSL sends TLS 1.3 tickets even with tickets off.
-          sessionTickets: legacyResult !== null ? legacyResult.ticket !== null : sessionResult.sessionTicket,
-          sessionResumption: resumed,
-          alpn: sessionResult.alpn,
-          clientRenegotiation: legacyResult?.clientRenegotiation ?? null,
-          http: sessionResult.http,
-        };
   const [
     groupFacts,
     hb,
@@ -337,6 +324,36 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
     active,
   ]);
 
+  // Client-initiated renegotiation goes last: some servers (openssl s_server) stall about a second after
+  // refusing one, and nothing else should queue behind that.
+  const clientRenegotiation =
+    best === undefined
+      ? null
+      : ((
+          await settle(
+            probe((conn, signal) =>
+              tlsSession(conn, signal, {
+                serverName: input.serverName,
+                http: false,
+                maxVersion: 'TLSv1.2',
+                renegotiate: true,
+              }),
+            ),
+            null,
+          )
+        )?.clientRenegotiation ?? null);
+  const sessionFacts: SessionFacts | null =
+    sessionResult === null
+      ? null
+      : {
+          ocspStapled: sessionResult.ocspStapled || serverHello.statusRequest,
+          // RFC 5077 tickets are a TLS ≤ 1.2 matter: OpenSSL sends TLS 1.3 tickets even with tickets off.
+          sessionTickets: legacyResult !== null ? legacyResult.ticket !== null : sessionResult.sessionTicket,
+          sessionResumption: resumed,
+          alpn: sessionResult.alpn,
+          clientRenegotiation,
+          http: sessionResult.http,
+        };
   return {
     ip: input.ip,
     port: input.port,
