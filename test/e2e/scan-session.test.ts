@@ -6,14 +6,7 @@
  * deliberately broken test servers at the end of this file vulnerable.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  constants,
-  createPrivateKey,
-  generateKeyPairSync,
-  privateDecrypt,
-  randomBytes,
-  sign,
-} from 'node:crypto';
+import { constants, createPrivateKey, privateDecrypt, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import {
   createServer as createNetServer,
@@ -24,19 +17,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  Certificate,
-  Name,
-  RelativeDistinguishedName,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-} from '@peculiar/asn1-x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cipherSuite } from '../../src/core/scan/ciphers.js';
 import type { ScanContext } from '../../src/core/scan/enumerate.js';
@@ -81,6 +61,7 @@ import {
   type TlsRecord,
 } from '../../src/core/scan/wire/index.js';
 import { LOOPBACK, spawnServer, type SpawnedServer } from '../helpers/tls/spawned-server.js';
+import { selfSignedLocalhost } from '../helpers/self-signed.js';
 import { requireTool } from '../helpers/tools.js';
 
 // Prints why the s_server tests are skipped when openssl is missing (and fails in CI, which installs it).
@@ -135,54 +116,7 @@ async function httpOverSession(port: number, options: HelloOptions) {
 
 // --- A self-signed RSA certificate, built without the openssl CLI ---------------------------------
 
-const arrayBuffer = (b: Uint8Array): ArrayBuffer => Uint8Array.from(b).buffer;
-
-function selfSignedRsa(): { keyPem: string; certPem: string; der: Uint8Array } {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  // sha256WithRSAEncryption, parameters NULL (RFC 4055 §5)
-  const algorithm = new AlgorithmIdentifier({
-    algorithm: '1.2.840.113549.1.1.11',
-    parameters: arrayBuffer(Uint8Array.from([0x05, 0x00])),
-  });
-  const cn = new Name([
-    new RelativeDistinguishedName([
-      new AttributeTypeAndValue({ type: '2.5.4.3', value: new AttributeValue({ utf8String: 'localhost' }) }),
-    ]),
-  ]);
-  const tbs = new TBSCertificate({
-    version: Version.v3,
-    serialNumber: arrayBuffer(Uint8Array.from([1])),
-    signature: algorithm,
-    issuer: cn,
-    validity: new Validity({
-      notBefore: new Date(Date.now() - 60_000),
-      notAfter: new Date(Date.now() + 86_400_000),
-    }),
-    subject: cn,
-    subjectPublicKeyInfo: AsnConvert.parse(
-      publicKey.export({ type: 'spki', format: 'der' }),
-      SubjectPublicKeyInfo,
-    ),
-  });
-  const signature = sign('sha256', new Uint8Array(AsnConvert.serialize(tbs)), privateKey);
-  const der = new Uint8Array(
-    AsnConvert.serialize(
-      new Certificate({
-        tbsCertificate: tbs,
-        signatureAlgorithm: algorithm,
-        signatureValue: arrayBuffer(signature),
-      }),
-    ),
-  );
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
-  return {
-    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    certPem: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`,
-    der,
-  };
-}
-
-const credentials = selfSignedRsa();
+const credentials = selfSignedLocalhost('rsa2048');
 
 // --- openssl s_server -----------------------------------------------------------------------------
 

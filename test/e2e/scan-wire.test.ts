@@ -4,25 +4,12 @@
  * the client side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, getDiffieHellman, sign } from 'node:crypto';
+import { getDiffieHellman } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  Certificate,
-  Name,
-  RelativeDistinguishedName,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-} from '@peculiar/asn1-x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   NAMED_GROUP,
@@ -43,6 +30,7 @@ import {
   type ServerFlightOptions,
   type WireRecord,
 } from '../../src/core/scan/wire/index.js';
+import { selfSignedLocalhost, type SelfSigned } from '../helpers/self-signed.js';
 import { requireTool } from '../helpers/tools.js';
 
 const SIG_ALGS = [
@@ -90,47 +78,6 @@ function exchange(
   });
 }
 
-const arrayBuffer = (b: Uint8Array): ArrayBuffer => Uint8Array.from(b).buffer;
-
-/** A self-signed P-256 certificate for CN=localhost, DER-encoded with the asn1-x509 schemas. */
-function selfSignedP256(): { keyPem: string; certPem: string; der: Uint8Array } {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const ecdsaWithSha256 = new AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.2' });
-  const cn = new Name([
-    new RelativeDistinguishedName([
-      new AttributeTypeAndValue({ type: '2.5.4.3', value: new AttributeValue({ utf8String: 'localhost' }) }),
-    ]),
-  ]);
-  const tbs = new TBSCertificate({
-    version: Version.v3,
-    serialNumber: arrayBuffer(Uint8Array.from([1])),
-    signature: ecdsaWithSha256,
-    issuer: cn,
-    validity: new Validity({
-      notBefore: new Date(Date.now() - 60_000),
-      notAfter: new Date(Date.now() + 86_400_000),
-    }),
-    subject: cn,
-    subjectPublicKeyInfo: AsnConvert.parse(
-      publicKey.export({ type: 'spki', format: 'der' }),
-      SubjectPublicKeyInfo,
-    ),
-  });
-  const signature = sign('sha256', new Uint8Array(AsnConvert.serialize(tbs)), privateKey);
-  const cert = new Certificate({
-    tbsCertificate: tbs,
-    signatureAlgorithm: ecdsaWithSha256,
-    signatureValue: arrayBuffer(signature),
-  });
-  const der = new Uint8Array(AsnConvert.serialize(cert));
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
-  return {
-    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    certPem: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`,
-    der,
-  };
-}
-
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
@@ -138,14 +85,14 @@ function listen(server: Server): Promise<number> {
 }
 
 describe('Node TLS servers', () => {
-  let cert: ReturnType<typeof selfSignedP256>;
+  let cert: SelfSigned;
   let tls12: Server;
   let tls13: Server;
   let port12 = 0;
   let port13 = 0;
 
   beforeAll(async () => {
-    cert = selfSignedP256();
+    cert = selfSignedLocalhost('p256');
     const opts = { key: cert.keyPem, cert: cert.certPem };
     tls12 = createServer({ ...opts, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }, (s) => s.destroy());
     tls13 = createServer({ ...opts, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' }, (s) => s.destroy());
