@@ -2,6 +2,7 @@
  * The composition root shared by main.ts, the CLI and tests: config + store → core services.
  * Wiring only; no policy lives here.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertgridError } from './core/errors.js';
@@ -20,8 +21,10 @@ import {
   type Logger,
   type Random,
 } from './core/deps.js';
+import { createBuiltinConnector, createEnrollment, type Enrollment } from './core/enrollment/index.js';
 import { createGridService } from './core/grid/index.js';
 import { createInventory, type Inventory } from './core/inventory/index.js';
+import { createEnrollmentCatalog, type EnrollmentCatalog } from './core/enrollment/catalog.js';
 import {
   createAnalysis,
   createScanJobs,
@@ -48,6 +51,10 @@ export interface Certgrid {
   readonly analysis: Analysis;
   /** Scans as background jobs, and schedules that repeat them. */
   readonly scanJobs: ScanJobs;
+  /** What enrollment orders may name: organisations, EV approvers, products, order licences. */
+  readonly catalog: EnrollmentCatalog;
+  /** CertView enrollment and renewal orders (chapter 5), fulfilled through CA connectors. */
+  readonly enrollment: Enrollment;
   /** The CA as the /crl, /ocsp and /ca endpoints see it. */
   readonly pki: PkiPublisher;
   /** The clock the core runs on, for adapters that stamp their answers (CertView error `datetime`). */
@@ -175,6 +182,19 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     logger,
     ports: config.scan.ports,
   });
+  const catalog = createEnrollmentCatalog({ repo: repos.enrollment, clock });
+  // CertView orders reach a CA through connectors; certgrid's own CA is the one built in.
+  const enrollment = createEnrollment({
+    repo: repos.enrollment,
+    connectors: [createBuiltinConnector({ ca, orders: repos.grid, audit, clock })],
+    users: repos.accounts,
+    inventory,
+    audit,
+    weakKeys,
+    clock,
+    logger,
+    newUuid: () => randomUUID(),
+  });
   logger.info({ store: store.dialect }, 'certgrid core ready');
   return {
     accounts,
@@ -184,6 +204,8 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     inventory,
     analysis,
     scanJobs,
+    catalog,
+    enrollment,
     pki: ca,
     clock,
     // Running scan jobs finish before the store closes under them.

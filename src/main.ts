@@ -33,6 +33,7 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
     inventory: certgrid.inventory,
     analysis: certgrid.analysis,
     scanJobs: certgrid.scanJobs,
+    enrollment: certgrid.enrollment,
     certview: { accounts: certgrid.accounts, clock: certgrid.clock },
     logger: { level: config.logLevel },
   });
@@ -64,6 +65,14 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
       .catch((err: unknown) => app.log.error({ err }, 'starting scheduled scans failed'));
   }, 30_000);
   schedules.unref();
+  // Approved orders a CA has not issued yet are asked about again (core/enrollment/orders.ts).
+  let polling: Promise<unknown> = Promise.resolve();
+  const orders = setInterval(() => {
+    polling = certgrid.enrollment
+      .pollAwaitingCa()
+      .catch((err: unknown) => app.log.error({ err }, 'polling CAs for approved orders failed'));
+  }, 60_000);
+  orders.unref();
   return {
     app,
     certgrid,
@@ -72,7 +81,9 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
       clearInterval(refresh);
       clearInterval(follow);
       clearInterval(schedules);
+      clearInterval(orders);
       await app.close();
+      await polling;
       await recording;
       await ticking;
       await certgrid.close();

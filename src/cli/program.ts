@@ -13,6 +13,16 @@ import {
 import { caShowCommand } from './commands/ca.js';
 import { importCommand } from './commands/import.js';
 import { scanCommand } from './commands/scan.js';
+import {
+  evApproverAddCommand,
+  evApproverListCommand,
+  evApproverRemoveCommand,
+  orgCreateCommand,
+  orgListCommand,
+  orgSetActiveCommand,
+  productListCommand,
+} from './commands/enrollment.js';
+import { BUSINESS_CATEGORIES } from '../core/enrollment/catalog.js';
 
 export interface Io {
   out(s: string): void;
@@ -67,7 +77,7 @@ export function buildProgram(io: Io = processIo): Command {
     .action((opts) => customerCreateCommand(opts, io));
   customer
     .command('set')
-    .description("change a customer's approval and API access settings")
+    .description("change a customer's approval and API access settings and its CertView order licences")
     .requiredOption('--name <customer_name>', 'customer name')
     .addOption(
       new Option('--api-approvals <on|off>', 'allow approving and rejecting through the API').choices([
@@ -86,6 +96,10 @@ export function buildProgram(io: Io = processIo): Command {
         'on',
         'off',
       ]),
+    )
+    .option(
+      '--order-licences <n|unlimited>',
+      'CertView enrollment orders the customer may hold open or issued (rejected and cancelled ones do not count)',
     )
     .option('--json', 'print JSON')
     .addOption(dataOption())
@@ -135,6 +149,97 @@ export function buildProgram(io: Io = processIo): Command {
     .addOption(dataOption())
     .addOption(configOption())
     .action((opts) => apiKeyCreateCommand(opts, io));
+
+  const org = program
+    .command('org')
+    .description("manage a customer's validated organizations (CertView digicertOrganizationId)");
+  org
+    .command('create')
+    .description('add a validated organization and print its id, which enrollment orders name')
+    .requiredOption('--customer <customer_name>', 'customer the organization belongs to')
+    .requiredOption('--name <name>', 'legal name, the subject O (at most 64 characters)')
+    .option('--assumed-name <name>', 'assumed (DBA) name')
+    .requiredOption('--country <CC>', 'country, two uppercase letters (ISO 3166-1), e.g. US')
+    .option('--state <state>', 'state or province')
+    .option('--locality <locality>', 'city or locality')
+    .option(
+      '--ev',
+      'validated for EV: needs --jurisdiction-country, --business-category, --registration-number',
+    )
+    .option('--jurisdiction-country <CC>', 'EV: country of incorporation or registration')
+    .option('--jurisdiction-state <state>', 'EV: state or province of incorporation')
+    .option('--jurisdiction-locality <locality>', 'EV: locality of incorporation')
+    .addOption(
+      new Option('--business-category <category>', 'EV: business category').choices([...BUSINESS_CATEGORIES]),
+    )
+    .option('--registration-number <number>', 'EV: registration or incorporation number')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => orgCreateCommand(opts, io));
+  org
+    .command('list')
+    .description("list a customer's organizations")
+    .requiredOption('--customer <customer_name>', 'customer')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => orgListCommand(opts, io));
+  for (const [name, active, what] of [
+    ['activate', true, 'let new enrollment orders name an organization again'],
+    ['deactivate', false, 'stop new enrollment orders from naming an organization (existing orders keep it)'],
+  ] as const) {
+    org
+      .command(name)
+      .description(what)
+      .requiredOption('--customer <customer_name>', 'customer')
+      .requiredOption('--id <id>', 'organization id')
+      .option('--json', 'print JSON')
+      .addOption(dataOption())
+      .addOption(configOption())
+      .action((opts) => orgSetActiveCommand(opts, active, io));
+  }
+
+  const evApprover = program
+    .command('ev-approver')
+    .description("manage who may approve a customer's EV orders (CertView digicertEVApproverUserIds)");
+  evApprover
+    .command('add')
+    .description('add an EV approver and print its id')
+    .requiredOption('--customer <customer_name>', 'customer')
+    .requiredOption('--first-name <name>', 'first name')
+    .requiredOption('--last-name <name>', 'last name')
+    .option('--email <address>', 'e-mail address')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => evApproverAddCommand(opts, io));
+  evApprover
+    .command('list')
+    .description("list a customer's EV approvers")
+    .requiredOption('--customer <customer_name>', 'customer')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => evApproverListCommand(opts, io));
+  evApprover
+    .command('remove')
+    .description('remove an EV approver (orders that named them keep the id)')
+    .requiredOption('--customer <customer_name>', 'customer')
+    .requiredOption('--id <id>', 'EV approver id')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => evApproverRemoveCommand(opts, io));
+
+  const product = program
+    .command('product')
+    .description('the products enrollment orders may name (CertView digicertProductNameId)');
+  product
+    .command('list')
+    .description('list the product catalogue (the same for every customer)')
+    .option('--json', 'print JSON')
+    .action((opts) => productListCommand(opts, io));
 
   const ca = program.command('ca').description('certificate authority');
   ca.command('show')

@@ -28,6 +28,19 @@ export type ErrorCode =
   | 'ACTION_NOT_ALLOWED'
   | 'CERT_REVOKED'
   | 'CERT_NOT_ISSUED'
+  // enrollment orders (CertView chapter 5)
+  /** The order names a CA that no connector issues from (CertView 140004). */
+  | 'CA_NOT_SUPPORTED'
+  /** The connector of the named CA has no key / API key configured (CertView 140005). */
+  | 'CA_NOT_CONFIGURED'
+  /** The certificate to renew is unknown, not a leaf, already in renewal or not expiring soon (140006). */
+  | 'INVALID_RENEWAL'
+  /** An update would turn an enrollment into a renewal or back (140007). */
+  | 'ORDER_TYPE_NOT_EDITABLE'
+  /** An update changes a field that is fixed once the order exists (140002). */
+  | 'FIELD_NOT_EDITABLE'
+  /** The account's order licences are all in use (148101). */
+  | 'LICENCES_EXHAUSTED'
   // auth
   | 'AUTH_FAILED'
   | 'TOKEN_INVALID'

@@ -4,9 +4,11 @@ import type { PkiPublisher } from '../core/ca/publisher.js';
 import type { GridService } from '../core/grid/types.js';
 import { registerAnalysisRoutes } from '../api/certview/analysis-routes.js';
 import { registerCertificateRoutes } from '../api/certview/certificate-routes.js';
+import { registerOrderRoutes } from '../api/certview/order-routes.js';
 import { registerScanRoutes } from '../api/certview/scan-routes.js';
 import { certviewApiPlugin, type CertviewApiOptions } from '../api/certview/plugin.js';
 import type { Analysis, ScanJobs } from '../core/analysis/index.js';
+import type { Enrollment } from '../core/enrollment/index.js';
 import type { Inventory } from '../core/inventory/index.js';
 import { gridApiPlugin } from '../api/grid/plugin.js';
 import { pkiRoutes } from '../api/pki/routes.js';
@@ -24,6 +26,8 @@ export interface AppDeps {
   readonly analysis?: Analysis;
   /** Scan jobs and schedules behind /certview/v1/scans. */
   readonly scanJobs?: ScanJobs;
+  /** Enrollment and renewal orders (CertView chapter 5). */
+  readonly enrollment?: Enrollment;
   /** The CertView API (`POST /auth`, `/certview/*`); not served when absent. */
   readonly certview?: CertviewApiOptions;
 }
@@ -93,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           await registerCertificateRoutes(scope, { inventory: deps.inventory });
         if (deps.analysis !== undefined) await registerAnalysisRoutes(scope, { analysis: deps.analysis });
         if (deps.scanJobs !== undefined) await registerScanRoutes(scope, { scanJobs: deps.scanJobs });
+        if (deps.enrollment !== undefined) await registerOrderRoutes(scope, { enrollment: deps.enrollment });
         await certview.registerRoutes?.(scope);
       },
     });

@@ -34,6 +34,10 @@ export interface Database {
   // scan jobs and schedules (migration 007)
   scan_jobs: ScanJobsTable;
   scan_schedules: ScanSchedulesTable;
+  // CertView enrollment (migration 008)
+  enrollment_organizations: EnrollmentOrganizationsTable;
+  enrollment_ev_approvers: EnrollmentEvApproversTable;
+  enrollment_orders: EnrollmentOrdersTable;
 }
 
 export interface AccountsTable {
@@ -47,6 +51,8 @@ export interface AccountsTable {
   created_at: number;
   /** The account's licence for the CertView API (403 code 2012 when 0). Migration 003. */
   certview_api_access: Generated<number>;
+  /** CertView orders the account may hold open or issued; null: no limit. Migration 008. */
+  order_licences: number | null;
 }
 
 export interface UsersTable {
@@ -381,4 +387,78 @@ export interface ScanSchedulesTable {
   next_run: number;
   last_job_id: string | null;
   created: number;
+}
+
+/** An organisation whose subject data an operator validated; ids start at 500001 (DigiCert-like). */
+export interface EnrollmentOrganizationsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  assumed_name: string | null;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  state: Generated<string>;
+  locality: Generated<string>;
+  ev_validated: Generated<number>;
+  jurisdiction_country: Generated<string>;
+  jurisdiction_state: Generated<string>;
+  jurisdiction_locality: Generated<string>;
+  business_category: Generated<string>;
+  registration_number: Generated<string>;
+  active: Generated<number>;
+  created: number;
+}
+
+/** A person who may approve EV orders; ids start at 1500001 (DigiCert-like). */
+export interface EnrollmentEvApproversTable {
+  id: Generated<number>;
+  account_id: number;
+  first_name: string;
+  last_name: string;
+  email: Generated<string>;
+  created: number;
+}
+
+/** One CertView order (core/enrollment OrderRecord). Never holds a private key. */
+export interface EnrollmentOrdersTable {
+  uuid: string;
+  account_id: number;
+  requester_user_id: number;
+  requester_user_name: string;
+  /** JSON array of user names. */
+  approver_user_names: Generated<string>;
+  ca_id: string;
+  intermediate_name: Generated<string>;
+  intermediate_certhash: string;
+  common_name: string;
+  /** JSON array. */
+  organization_units: Generated<string>;
+  /** SHA-256 | SHA-384 | SHA-512 */
+  signature_hash: string;
+  /** PEM. */
+  encoded_csr: string;
+  auto_generated_csr: Generated<number>;
+  /** JSON array, or null when none were asked for. */
+  dns_names: string | null;
+  renewal_of_certificate: string | null;
+  previous_order_id: number | null;
+  validity_years: number | null;
+  validity_days: number | null;
+  /** YYYY-MM-DD */
+  custom_expiration_date: string | null;
+  /** Not a foreign key: with an external CA connector it is that CA's id. */
+  organization_id: number;
+  product_name_id: string;
+  /** JSON array of strings, or null. */
+  ev_approver_user_ids: string | null;
+  comment: Generated<string>;
+  /** SUBMITTED | APPROVED | ISSUED | REJECTED | CANCELLED */
+  status: string;
+  ca_status: Generated<string>;
+  ca_order_id: string | null;
+  certhash: string | null;
+  decided_by_user_name: string | null;
+  decision_comment: Generated<string>;
+  created: number;
+  updated: number;
 }

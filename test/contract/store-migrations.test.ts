@@ -29,6 +29,9 @@ describe.each(storeFactories)('store migrations on $name', (factory) => {
       'cert_requests',
       'audit_events',
       'jwt_signing_keys',
+      'enrollment_organizations',
+      'enrollment_ev_approvers',
+      'enrollment_orders',
     ]) {
       expect(tables).toContain(t);
     }
@@ -156,6 +159,50 @@ describe.each(storeFactories)('migration 003 (CertView authentication) on $name'
     const row = await db.selectFrom('jwt_signing_keys').selectAll().executeTakeFirstOrThrow();
     expect(Buffer.isBuffer(row.secret)).toBe(true);
     expect(row.secret.equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+});
+
+describe.each(storeFactories)('migration 008 (enrollment) on $name', (factory) => {
+  it('upgrading leaves existing accounts without a licence limit; ids start DigiCert-like', async () => {
+    const schema = `t_mig8_${randomBytes(4).toString('hex')}`;
+    const raw =
+      factory.name === 'postgres'
+        ? await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, poolSize: 1, migrate: false })
+        : await openStore({ sqlitePath: ':memory:', migrate: false });
+    try {
+      const { db } = raw;
+      const migrationTableSchema = factory.name === 'postgres' ? { migrationTableSchema: schema } : {};
+      const to007 = await new Migrator({
+        db,
+        provider: migrationProvider,
+        ...migrationTableSchema,
+      }).migrateTo('007-scan-jobs');
+      expect(to007.error).toBeUndefined();
+      const acc = await db
+        .insertInto('accounts')
+        .values({ name: 'acme', created_at: 1 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await migrateToLatest(db, factory.name === 'postgres' ? schema : undefined);
+      expect(await db.selectFrom('accounts').select('order_licences').executeTakeFirstOrThrow()).toEqual({
+        order_licences: null,
+      });
+      const org = await db
+        .insertInto('enrollment_organizations')
+        .values({ account_id: acc.id, name: 'Acme', assumed_name: null, country: 'US', created: 1 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      expect(org.id).toBe(500_001);
+      const approver = await db
+        .insertInto('enrollment_ev_approvers')
+        .values({ account_id: acc.id, first_name: 'J', last_name: 'W', created: 1 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      expect(approver.id).toBe(1_500_001);
+    } finally {
+      await raw.close();
+      if (factory.name === 'postgres') await dropPgSchema(pgTestUrl, schema);
+    }
   });
 });
 

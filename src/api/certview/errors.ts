@@ -186,6 +186,12 @@ const CORE: Readonly<Record<ErrorCode, (e: CertgridError) => Failure>> = {
   ACTION_NOT_ALLOWED: () => coded(certviewError(148100)),
   CERT_REVOKED: () => coded(certviewError(140006)),
   CERT_NOT_ISSUED: () => coded(certviewError(140006)),
+  CA_NOT_SUPPORTED: () => coded(certviewError(140004)),
+  CA_NOT_CONFIGURED: () => ({ ...coded(certviewError(140005)), log: 'warn' }),
+  INVALID_RENEWAL: () => coded(certviewError(140006)),
+  ORDER_TYPE_NOT_EDITABLE: () => coded(certviewError(140007)),
+  FIELD_NOT_EDITABLE: () => coded(certviewError(140002)),
+  LICENCES_EXHAUSTED: () => coded(certviewError(148101)),
 
   // Bad credentials at POST /auth: the same answer for an unknown user and a wrong password.
   AUTH_FAILED: () => gateway(401, NOT_AUTHENTICATED),

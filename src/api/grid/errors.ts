@@ -183,6 +183,13 @@ const TABLE: Readonly<Record<ErrorCode, { readonly rule: Rule; readonly log?: 'e
   ACTION_NOT_ALLOWED: { rule: () => specError('api_request_action_unavailable') },
   CERT_REVOKED: { rule: () => specError('cert_unavailable_revoked') },
   CERT_NOT_ISSUED: { rule: () => specError('cert_unavailable_processing') },
+  // Enrollment orders are CertView's; no Grid action raises these.
+  CA_NOT_SUPPORTED: { rule: (_f, err) => generic(err) },
+  CA_NOT_CONFIGURED: { rule: (_f, err) => generic(err) },
+  INVALID_RENEWAL: { rule: (_f, err) => generic(err) },
+  ORDER_TYPE_NOT_EDITABLE: { rule: (_f, err) => generic(err) },
+  FIELD_NOT_EDITABLE: { rule: (_f, err) => generic(err) },
+  LICENCES_EXHAUSTED: { rule: (_f, err) => generic(err) },
 
   AUTH_FAILED: { rule: () => ACCESS_DENIED },
   // CertView's bearer tokens, permissions and login throttle never reach the Grid API (it uses API

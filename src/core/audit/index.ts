@@ -6,6 +6,7 @@
  *   await audit.record({ accountId, userId, userName, ip, status: 'successful', event: 'login', message: '', origin: 'api' });
  */
 import type { Clock } from '../deps.js';
+import { CertgridError } from '../errors.js';
 import type { LogEntry, LogFilter, Origin } from '../grid/types.js';
 import type { AuditRecord, AuditRepository } from './repository.js';
 
@@ -62,4 +63,23 @@ export function createAuditLog(deps: { readonly repo: AuditRepository; readonly 
       return deps.repo.query(accountId, { ...filter, limit });
     },
   };
+}
+
+/**
+ * Runs a use case; when it fails, records the failed event `failed(message)` carrying the error's message
+ * (coded errors only; anything else is recorded without detail) and rethrows. A failing audit write must
+ * not hide the error the caller needs to see.
+ */
+export async function auditingFailures<T>(
+  audit: Pick<AuditLog, 'record'>,
+  failed: (message: string) => AuditEvent,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const message = CertgridError.is(e) ? e.message : 'An internal error occurred.';
+    await audit.record(failed(message)).catch(() => undefined);
+    throw e;
+  }
 }

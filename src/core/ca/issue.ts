@@ -11,7 +11,13 @@ import { sign, signatureAlgorithmFor } from './algorithms.js';
 import { integerFromHex } from './der.js';
 import { runLints } from './lints/index.js';
 import { encodeName, keyIdentifier, parseSpki } from './names.js';
-import { caConstants, lintSubjectFor, profileExtensions, profileSubject } from './profiles.js';
+import {
+  caConstants,
+  lintSubjectFor,
+  policiesExtension,
+  profileExtensions,
+  profileSubject,
+} from './profiles.js';
 import { normalizeSerialHex } from './serial.js';
 import { assembleSigned, buildTbsCertificate, subjectAltNameExt, subjectKeyIdentifierExt } from './tbs.js';
 import type { CaUrls, IssuanceRequest, IssuedCertificate, LoadedCa, SignatureHash } from './types.js';
@@ -121,6 +127,18 @@ export function prepareCertificate(ca: LoadedCa, req: IssuanceRequest, urls: CaU
   }
 
   const [bc, ku, eku] = profileExtensions(lint);
+  const extensions = [
+    bc,
+    ku,
+    eku,
+    subjectAltNameExt(lint.dnsNames, lint.emails),
+    subjectKeyIdentifierExt(keyIdentifier(spki.publicKeyBits)),
+    constants.akiExt,
+    constants.cdpExt,
+    constants.aiaExt,
+  ];
+  const policies = policiesExtension(lint);
+  if (policies !== null) extensions.push(policies);
   const tbsDer = buildTbsCertificate({
     serialDer,
     signatureAlgorithmDer: alg.algorithmIdentifierDer,
@@ -129,16 +147,7 @@ export function prepareCertificate(ca: LoadedCa, req: IssuanceRequest, urls: CaU
     notAfter,
     subjectDer: encodeName(lint.subject),
     spkiDer: req.spkiDer,
-    extensions: [
-      bc,
-      ku,
-      eku,
-      subjectAltNameExt(lint.dnsNames, lint.emails),
-      subjectKeyIdentifierExt(keyIdentifier(spki.publicKeyBits)),
-      constants.akiExt,
-      constants.cdpExt,
-      constants.aiaExt,
-    ],
+    extensions,
   });
   return mint(
     { ca, tbsDer, signatureAlgorithmDer: alg.algorithmIdentifierDer, hash: req.hash },

@@ -22,8 +22,15 @@ import {
   writeHeader,
 } from './der.js';
 
-/** Attribute types certgrid writes, with their OIDs (RFC 5280 Appendix A; RFC 4519; PKCS#9). */
+/**
+ * Attribute types certgrid writes, with their OIDs (RFC 5280 Appendix A; RFC 4519; PKCS#9; the
+ * EV jurisdiction attributes of CA/B Forum EV Guidelines §9.2.4, named as OpenSSL names them).
+ */
 export const NAME_ATTRIBUTE_OIDS = {
+  businessCategory: '2.5.4.15',
+  jurisdictionC: '1.3.6.1.4.1.311.60.2.1.3',
+  jurisdictionST: '1.3.6.1.4.1.311.60.2.1.2',
+  jurisdictionL: '1.3.6.1.4.1.311.60.2.1.1',
   C: '2.5.4.6',
   ST: '2.5.4.8',
   L: '2.5.4.7',
@@ -56,16 +63,20 @@ const IA5: ValueEncoding = { tag: TAG.IA5_STRING, encoding: 'latin1' };
 
 /**
  * The string type of one AttributeTypeAndValue. DirectoryString is UTF8String (RFC 5280
- * §4.1.2.4 MUST for new certificates); countryName and serialNumber are PrintableString,
- * emailAddress and domainComponent IA5String (RFC 5280 Appendix A; RFC 4519 §2.4).
+ * §4.1.2.4 MUST for new certificates); countryName, jurisdictionCountryName (EV Guidelines
+ * §9.2.4) and serialNumber are PrintableString, emailAddress and domainComponent IA5String
+ * (RFC 5280 Appendix A; RFC 4519 §2.4).
  */
 function valueEncoding(attr: NameAttribute): ValueEncoding {
   switch (attr.type) {
     case 'C':
+    case 'jurisdictionC':
       if (!/^[A-Z]{2}$/.test(attr.value)) {
-        throw new CertgridError('INVALID_ARGUMENT', 'C: a country is two upper-case letters (ISO 3166).', {
-          field: 'C',
-        });
+        throw new CertgridError(
+          'INVALID_ARGUMENT',
+          `${attr.type}: a country is two upper-case letters (ISO 3166).`,
+          { field: attr.type },
+        );
       }
       return PRINTABLE;
     case 'serialNumber':
@@ -90,7 +101,7 @@ function valueEncoding(attr: NameAttribute): ValueEncoding {
 
 /**
  * Name ::= SEQUENCE OF RDN, one single-valued RDN (so no SET OF sorting) per attribute, in the
- * order given (most significant first: C, O, OU, CN). Written in one pass: this runs per leaf.
+ * order given (most significant first: C, ST, L, O, OU, CN). Written in one pass: this runs per leaf.
  * @throws CertgridError('INVALID_ARGUMENT' | 'INVALID_CHARS') for empty or mis-typed values.
  */
 export function encodeName(attrs: readonly NameAttribute[]): Buffer {

@@ -31,6 +31,7 @@ export const EXT_OID = {
   cRLNumber: '2.5.29.20',
   reasonCode: '2.5.29.21',
   cRLDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
@@ -41,6 +42,17 @@ export const EKU_OID = {
   clientAuth: '1.3.6.1.5.5.7.3.2',
   emailProtection: '1.3.6.1.5.5.7.3.4',
   ocspSigning: '1.3.6.1.5.5.7.3.9',
+} as const;
+
+/**
+ * The CA/Browser Forum reserved certificate policy identifiers (BR §7.1.6.1): what a TLS server
+ * certificate asserts about how its subject was validated.
+ */
+export const CABF_POLICY_OID = {
+  /** EV Guidelines §9.3. */
+  extendedValidation: '2.23.140.1.1',
+  domainValidated: '2.23.140.1.2.1',
+  organizationValidated: '2.23.140.1.2.2',
 } as const;
 
 const AD_OCSP = '1.3.6.1.5.5.7.48.1';
@@ -112,6 +124,14 @@ export function subjectAltNameExt(dnsNames: readonly string[], emails: readonly 
     p += out.write(d, p, d.length, 'latin1');
   }
   return out;
+}
+
+/**
+ * certificatePolicies (§4.2.1.4), non-critical: one PolicyInformation per OID, policyIdentifier
+ * only (no qualifiers: BR §7.1.2.7.9 discourages them, and RFC 5280 recommends none).
+ */
+export function certificatePoliciesExt(policyOids: readonly string[]): Buffer {
+  return extension(EXT_OID.certificatePolicies, false, sequenceOf(policyOids.map((p) => sequence(oid(p)))));
 }
 
 /** subjectKeyIdentifier (§4.2.1.2). */

@@ -64,7 +64,39 @@ export interface GridClientProfileInput {
   readonly orgUnit?: string | undefined;
 }
 
-export type ProfileInput = GridHostProfileInput | GridClientProfileInput;
+/** An organisation- or EV-validated TLS server certificate (CertView enrollment orders). */
+export interface TlsServerProfileInput {
+  readonly profile: 'tls_server';
+  /** The CN; a wildcard (`*.example.com`) is allowed. Always the first DNS SAN too. */
+  readonly commonName: string;
+  /** More DNS SANs (wildcards allowed), after the common name, lower-cased, deduplicated. */
+  readonly dnsNames: readonly string[];
+  readonly organizationUnits: readonly string[];
+  /** The validated organisation (absent for a private, domain-only certificate). */
+  readonly organization?:
+    | {
+        readonly name: string;
+        readonly country: string;
+        readonly state: string;
+        readonly locality: string;
+      }
+    | undefined;
+  /** EV registration data (only with `organization`). */
+  readonly ev?:
+    | {
+        readonly jurisdictionCountry: string;
+        readonly jurisdictionState: string;
+        readonly jurisdictionLocality: string;
+        readonly businessCategory: string;
+        readonly registrationNumber: string;
+      }
+    | undefined;
+}
+
+export type ProfileInput = GridHostProfileInput | GridClientProfileInput | TlsServerProfileInput;
+
+/** The issuance profiles, by name. */
+export type ProfileName = ProfileInput['profile'];
 
 export interface IssuanceRequest {
   readonly subject: ProfileInput;

@@ -2,7 +2,7 @@
  * Every Grid use case records exactly one audit event: successful ones inside their own
  * transaction (or right after a read), failed ones here. Internal to grid/.
  */
-import type { AuditEvent } from '../audit/index.js';
+import { auditingFailures, type AuditEvent } from '../audit/index.js';
 import { CertgridError } from '../errors.js';
 import type { ActionContext, CallerInfo, Principal } from './types.js';
 import type { GridDeps } from './deps.js';
@@ -33,20 +33,17 @@ export const success = (ctx: ActionContext, event: string, message: string): Aud
  * Runs a use case; when it fails, records a failed event carrying the error's message (coded
  * errors only; anything else is logged as an internal error without detail) and rethrows.
  */
-export async function audited<T>(
+export function audited<T>(
   deps: GridDeps,
   ctx: ActionContext,
   event: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const message = CertgridError.is(e) ? e.message : 'An internal error occurred.';
-    // A failing audit write must not hide the error the caller needs to see.
-    await deps.audit.record(eventFor(ctx, ctx.principal, event, 'failed', message)).catch(() => undefined);
-    throw e;
-  }
+  return auditingFailures(
+    deps.audit,
+    (message) => eventFor(ctx, ctx.principal, event, 'failed', message),
+    fn,
+  );
 }
 
 const MAX_SERIAL_ATTEMPTS = 3;

@@ -23,7 +23,7 @@ import {
   type CertificateWithAssets,
   type ListCertificatesInput,
 } from './list-certificates.js';
-import type { AssetRecord } from './repository.js';
+import type { AssetRecord, CertificateRecord } from './repository.js';
 
 export type { InventoryDeps } from './deps.js';
 export type * from './repository.js';
@@ -58,6 +58,13 @@ export interface Inventory {
   recordIssued(): Promise<number>;
   /** Records the certificates a TLS scan saw on a host instance (see ingest.ts). */
   recordScan(input: ScanSightingInput): Promise<number>;
+  /** One certificate of the account, with what the CA issued recorded first; null when unknown. */
+  findCertificate(accountId: number, certhash: string): Promise<CertificateRecord | null>;
+  /**
+   * Sets a certificate's `orderStatus` (`ISSUED`, `IN_RENEWAL`, `RENEWED`, or '' for none), recording
+   * what the CA issued first so a certificate issued a moment ago is found. False when it is not known.
+   */
+  setOrderStatus(accountId: number, certhash: string, status: string): Promise<boolean>;
 }
 
 export function createInventory(deps: InventoryDeps): Inventory {
@@ -74,5 +81,8 @@ export function createInventory(deps: InventoryDeps): Inventory {
     recordIssued: () => issued.catchUp(),
     recordScan: (input) => recordScan(deps, input),
     approveCa: (accountId, certhash) => deps.repo.approveCa(accountId, certhash, deps.clock.now().getTime()),
+    findCertificate: (accountId, certhash) => current(() => deps.repo.findCertificate(accountId, certhash)),
+    setOrderStatus: (accountId, certhash, status) =>
+      current(() => deps.repo.setOrderStatus(accountId, certhash, status, deps.clock.now().getTime())),
   };
 }

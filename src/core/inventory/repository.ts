@@ -204,4 +204,6 @@ export interface InventoryRepository {
   listAssetsOfCertificate(page: AssetPage): Promise<AssetRecord[]>;
   /** The account's approved CA list (certhashes); certgrid's own CAs are always approved. */
   approveCa(accountId: number, certhash: string, at: number): Promise<void>;
+  /** Sets a certificate's `orderStatus` (enrollment orders); false when the account has no such certificate. */
+  setOrderStatus(accountId: number, certhash: string, status: string, at: number): Promise<boolean>;
 }

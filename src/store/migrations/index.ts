@@ -6,6 +6,7 @@ import { m004Inventory } from './004-inventory.js';
 import { m005InventoryFeed } from './005-inventory-feed.js';
 import { m006EndpointScans } from './006-endpoint-scans.js';
 import { m007ScanJobs } from './007-scan-jobs.js';
+import { m008Enrollment } from './008-enrollment.js';
 
 /** Forward-only: migrations are never edited once released, only appended. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '005-inventory-feed': m005InventoryFeed,
   '006-endpoint-scans': m006EndpointScans,
   '007-scan-jobs': m007ScanJobs,
+  '008-enrollment': m008Enrollment,
 };
 
 export const migrationProvider: MigrationProvider = {

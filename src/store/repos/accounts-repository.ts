@@ -13,6 +13,7 @@ import type { Database } from '../schema.js';
 import { isUniqueViolation } from './errors.js';
 import { prepare } from './prepared.js';
 import { asRepoDb, inTransaction, type Executor } from './transaction.js';
+import { stringList } from './json-list.js';
 
 const taken = (field: string, what: string): CertgridError =>
   new CertgridError('ALREADY_EXISTS', `${what} already exists.`, { field });
@@ -77,16 +78,6 @@ const toAccount = (r: AccountRow): AccountRecord => ({
   createdAt: new Date(Number(r.created_at)),
   certviewApiAccess: Number(r.certview_api_access) !== 0,
 });
-
-/** A stored JSON list of strings; anything else reads as empty, so a damaged row grants nothing. */
-function stringList(json: string): string[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 const toSigningKey = (r: Selectable<Database['jwt_signing_keys']>): SigningKeyRecord => ({
   kid: r.kid,

@@ -8,6 +8,7 @@ import type { EndpointRepository } from '../../core/analysis/repository.js';
 import type { ScanJobRepository } from '../../core/analysis/scan-job-repository.js';
 import type { AuditRepository } from '../../core/audit/repository.js';
 import type { CaRepository } from '../../core/ca/authority-repository.js';
+import type { EnrollmentRepository } from '../../core/enrollment/repository.js';
 import type { GridRepository } from '../../core/grid/repository.js';
 import type { InventoryRepository } from '../../core/inventory/repository.js';
 import type { Dialect } from '../db.js';
@@ -16,6 +17,7 @@ import { createAccountsRepository } from './accounts-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import { createCaRepository } from './ca-repository.js';
 import { createEndpointRepository } from './endpoint-repository.js';
+import { createEnrollmentRepository } from './enrollment-repository.js';
 import { createScanJobRepository } from './scan-job-repository.js';
 import { createGridRepository } from './grid-repository.js';
 import { createInventoryRepository } from './inventory-repository.js';
@@ -27,6 +29,7 @@ export {
   createAuditRepository,
   createCaRepository,
   createEndpointRepository,
+  createEnrollmentRepository,
   createScanJobRepository,
   createGridRepository,
   createInventoryRepository,
@@ -37,6 +40,7 @@ export interface Repositories {
   readonly audit: AuditRepository;
   readonly ca: CaRepository;
   readonly endpoints: EndpointRepository;
+  readonly enrollment: EnrollmentRepository;
   readonly scanJobs: ScanJobRepository;
   readonly grid: GridRepository;
   readonly inventory: InventoryRepository;
@@ -44,7 +48,8 @@ export interface Repositories {
 
 /**
  * Every repository over one store. The SQL is portable; `dialect` only picks how the issuance hot
- * path writes (group commit on SQLite, one CTE statement on PostgreSQL).
+ * path writes (group commit on SQLite, one CTE statement on PostgreSQL) and how an enrollment order
+ * takes a licence (a row lock on PostgreSQL).
  */
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
   return {
@@ -52,6 +57,7 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     audit: createAuditRepository(db),
     ca: createCaRepository(db),
     endpoints: createEndpointRepository(db),
+    enrollment: createEnrollmentRepository(db, dialect),
     scanJobs: createScanJobRepository(db),
     grid: createGridRepository(db, dialect),
     inventory: createInventoryRepository(db),

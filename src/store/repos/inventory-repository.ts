@@ -1084,5 +1084,15 @@ export function createInventoryRepository(store: Kysely<Database>): InventoryRep
         await recomputeCategories(trx, accountId);
       });
     },
+
+    async setOrderStatus(accountId, certhash, status, at) {
+      const r = await db
+        .updateTable('certificates')
+        .set({ order_status: status, updated: at })
+        .where('account_id', '=', accountId)
+        .where('certhash', '=', certhash)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
   };
 }

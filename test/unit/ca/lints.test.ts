@@ -5,7 +5,7 @@ import { LINT_RULES, runLints, type LintSubject } from '../../../src/core/ca/lin
 import { dnsNameProblem } from '../../../src/core/ca/lints/dns-name-syntax.js';
 import { rfc822NameProblem } from '../../../src/core/ca/lints/rfc822-name-syntax.js';
 import { parseSpki } from '../../../src/core/ca/names.js';
-import { EKU_OID } from '../../../src/core/ca/tbs.js';
+import { CABF_POLICY_OID, EKU_OID } from '../../../src/core/ca/tbs.js';
 
 const DAY = 86_400_000;
 const bits = (kp: { publicKey: KeyObject }): Buffer =>
@@ -29,6 +29,7 @@ const host: LintSubject = {
   emails: [],
   isCa: false,
   extKeyUsages: [EKU_OID.serverAuth, EKU_OID.clientAuth],
+  policies: [],
   keyUsage: ['digitalSignature', 'keyAgreement'],
   subjectKeyKind: 'ec',
   subjectPublicKeyBits: subjectBits,
@@ -49,6 +50,30 @@ const client: LintSubject = {
   notAfter: new Date(t0.getTime() + 1096 * DAY),
 };
 
+/** A compliant EV tls_server certificate with a wildcard, at the profile's longest validity. */
+const evServer: LintSubject = {
+  ...host,
+  profile: 'tls_server',
+  notAfter: new Date(t0.getTime() + 1096 * DAY),
+  subject: [
+    { type: 'businessCategory', value: 'Private Organization' },
+    { type: 'jurisdictionC', value: 'US' },
+    { type: 'jurisdictionST', value: 'Delaware' },
+    { type: 'serialNumber', value: '5157550' },
+    { type: 'C', value: 'US' },
+    { type: 'ST', value: 'California' },
+    { type: 'L', value: 'San Francisco' },
+    { type: 'O', value: 'Example, Inc.' },
+    { type: 'OU', value: 'Web' },
+    { type: 'CN', value: '*.example.com' },
+  ],
+  commonName: '*.example.com',
+  dnsNames: ['*.example.com', 'example.com'],
+  policies: [CABF_POLICY_OID.extendedValidation],
+};
+
+const without = (type: string): LintSubject['subject'] => evServer.subject.filter((a) => a.type !== type);
+
 /** For each rule: certificates that break exactly it. */
 const FIXTURES: Record<string, readonly Partial<LintSubject>[]> = {
   e_serial_number_not_positive: [
@@ -61,7 +86,10 @@ const FIXTURES: Record<string, readonly Partial<LintSubject>[]> = {
     { serialDer: integerFromHex('FF'.repeat(20)) }, // 21 octets once the 0x00 pad is added
   ],
   e_validity_not_after_before_not_before: [{ notAfter: t0 }, { notAfter: new Date(t0.getTime() - 1000) }],
-  e_validity_period_too_long: [{ notAfter: new Date(t0.getTime() + 826 * DAY) }],
+  e_validity_period_too_long: [
+    { notAfter: new Date(t0.getTime() + 826 * DAY) },
+    { ...evServer, notAfter: new Date(t0.getTime() + 1097 * DAY) },
+  ],
   e_validity_outside_issuer_validity: [
     { issuerNotAfter: new Date(t0.getTime() + 30 * DAY) },
     { issuerNotBefore: new Date(t0.getTime() + 1000) },
@@ -79,6 +107,9 @@ const FIXTURES: Record<string, readonly Partial<LintSubject>[]> = {
     { dnsNames: ['example.com', '192.168.1.1'] },
     { dnsNames: ['example.com', '*.com'] },
     { dnsNames: ['example.com', 'bücher.example'] },
+    { ...evServer, dnsNames: ['*.example.com', 'f*o.example.com'] },
+    { ...evServer, commonName: '*.com', dnsNames: ['*.com'] },
+    { ...evServer, dnsNames: ['*.example.com', '*.*.example.com'] },
   ],
   e_san_rfc822_name_bad_syntax: [
     { ...client, emails: ['no-at-sign'] },
@@ -88,12 +119,17 @@ const FIXTURES: Record<string, readonly Partial<LintSubject>[]> = {
     { ...client, emails: ['a@-x.example.com'] },
     { ...client, emails: [`${'a'.repeat(65)}@example.com`] },
   ],
-  e_subject_common_name_not_from_san: [{ commonName: 'other.example.com' }, { commonName: undefined }],
+  e_subject_common_name_not_from_san: [
+    { commonName: 'other.example.com' },
+    { commonName: undefined },
+    { ...evServer, dnsNames: ['example.com', 'www.example.com'] },
+  ],
   e_sub_cert_basic_constraints_ca: [{ isCa: true }],
   e_sub_cert_eku_not_profile: [
     { extKeyUsages: [EKU_OID.serverAuth] },
     { extKeyUsages: [EKU_OID.serverAuth, EKU_OID.clientAuth, EKU_OID.ocspSigning] },
     { extKeyUsages: [EKU_OID.clientAuth, EKU_OID.emailProtection] },
+    { ...evServer, extKeyUsages: [EKU_OID.serverAuth] },
   ],
   e_key_usage_inconsistent_with_key_type: [
     { keyUsage: ['digitalSignature', 'keyEncipherment'] }, // EC key
@@ -107,11 +143,26 @@ const FIXTURES: Record<string, readonly Partial<LintSubject>[]> = {
   e_subject_attribute_too_long: [
     { subject: [{ type: 'CN', value: `sams/${'a'.repeat(60)}` }] },
     { subject: [{ type: 'OU', value: 'o'.repeat(65) }, ...host.subject] },
+    { ...evServer, subject: [{ type: 'O', value: 'o'.repeat(65) }, ...without('O')] },
+    { ...evServer, subject: [{ type: 'L', value: 'l'.repeat(129) }, ...without('L')] },
+    { ...evServer, subject: [{ type: 'serialNumber', value: '1'.repeat(65) }, ...without('serialNumber')] },
+    {
+      ...evServer,
+      subject: [{ type: 'jurisdictionST', value: 's'.repeat(129) }, ...without('jurisdictionST')],
+    },
   ],
   e_subject_attribute_bad_characters: [
     { subject: [{ type: 'CN', value: 'sams/example.com\u0000evil' }] },
     { subject: [{ type: 'OU', value: '   ' }, ...host.subject] },
     { subject: [{ type: 'OU', value: 'bad\u0085' }, ...host.subject] },
+  ],
+  e_ev_subject_fields_missing: [
+    { ...evServer, subject: without('businessCategory') },
+    { ...evServer, subject: without('jurisdictionC') },
+    { ...evServer, subject: without('serialNumber') },
+    { ...evServer, subject: [{ type: 'businessCategory', value: ' ' }, ...without('businessCategory')] },
+    // EV registration data without an organisation.
+    { ...evServer, subject: without('O').filter((a) => !['C', 'ST', 'L'].includes(a.type)) },
   ],
 };
 
@@ -123,6 +174,27 @@ describe('lint rules', () => {
       runLints({ ...host, subjectKeyKind: 'rsa', keyUsage: ['digitalSignature', 'keyEncipherment'] }),
     ).toEqual([]);
     expect(runLints({ ...host, subjectKeyKind: 'ed25519', keyUsage: ['digitalSignature'] })).toEqual([]);
+    expect(runLints(evServer)).toEqual([]);
+  });
+
+  it('apply to tls_server by its validation level', () => {
+    const ov: LintSubject = {
+      ...evServer,
+      subject: evServer.subject.slice(4),
+      policies: [CABF_POLICY_OID.organizationValidated],
+    };
+    const dv: LintSubject = {
+      ...evServer,
+      subject: [{ type: 'CN', value: '*.example.com' }],
+      policies: [CABF_POLICY_OID.domainValidated],
+    };
+    expect(runLints(ov)).toEqual([]);
+    expect(runLints(dv)).toEqual([]);
+    // Jurisdiction state and locality are optional; the EV requirements only apply under the EV policy.
+    expect(runLints({ ...evServer, subject: without('jurisdictionST') })).toEqual([]);
+    expect(runLints({ ...ov, subject: without('businessCategory') })).toEqual([]);
+    // grid_host keeps accepting whole-label wildcards, as it did before tls_server existed.
+    expect(runLints({ ...host, dnsNames: ['example.com', '*.example.com'] })).toEqual([]);
   });
 
   it('every rule has a zlint-style name, a citation and a failing fixture', () => {
@@ -167,6 +239,9 @@ describe('name syntax helpers', () => {
       expect(dnsNameProblem(ok, true), ok).toBeNull();
     }
     expect(dnsNameProblem('*.example.com', false)).toMatch(/wildcard/);
+    for (const bad of ['*.com', 'f*o.example.com', '*', '*.', '*.*.example.com', 'a.*.example.com']) {
+      expect(dnsNameProblem(bad, true), bad).toEqual(expect.any(String));
+    }
     for (const ok of ['alice@example.com', "o'brien+x@mail.example.org", 'a.b.c@x.example']) {
       expect(rfc822NameProblem(ok), ok).toBeNull();
     }

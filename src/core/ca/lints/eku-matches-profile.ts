@@ -1,10 +1,15 @@
 import { EKU_OID } from '../tbs.js';
+import type { ProfileName } from '../types.js';
 import type { LintRule } from './types.js';
 
-/** The extKeyUsage purposes each Grid profile allows, exactly. */
-export const PROFILE_EKUS = Object.freeze({
+/**
+ * The extKeyUsage purposes each profile allows, exactly. tls_server keeps clientAuth beside
+ * serverAuth as public TLS certificates long did (docs/decisions.md).
+ */
+export const PROFILE_EKUS: Readonly<Record<ProfileName, readonly string[]>> = Object.freeze({
   grid_host: Object.freeze([EKU_OID.serverAuth, EKU_OID.clientAuth] as const),
   grid_client: Object.freeze([EKU_OID.clientAuth, EKU_OID.emailProtection] as const),
+  tls_server: Object.freeze([EKU_OID.serverAuth, EKU_OID.clientAuth] as const),
 });
 
 export const ekuMatchesProfile: LintRule = {

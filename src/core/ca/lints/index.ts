@@ -6,6 +6,7 @@ import { dnAttributeBounds } from './dn-attribute-bounds.js';
 import { dnAttributeChars } from './dn-attribute-chars.js';
 import { dnsNameSyntax } from './dns-name-syntax.js';
 import { ekuMatchesProfile } from './eku-matches-profile.js';
+import { evSubjectFields } from './ev-subject-fields.js';
 import { keyUsageForKeyType } from './key-usage-for-key-type.js';
 import { leafNotCa } from './leaf-not-ca.js';
 import { rfc822NameSyntax } from './rfc822-name-syntax.js';
@@ -38,6 +39,7 @@ export const LINT_RULES: readonly LintRule[] = Object.freeze([
   subjectKeyNotCaKey,
   dnAttributeBounds,
   dnAttributeChars,
+  evSubjectFields,
 ]);
 
 /** Runs every rule; returns the failures (empty when the certificate may be signed). */

@@ -5,16 +5,20 @@
  */
 import type { NameAttribute, SpkiKind } from '../names.js';
 import type { KeyUsage } from '../tbs.js';
+import type { ProfileName } from '../types.js';
 
 export interface LintSubject {
-  readonly profile: 'grid_host' | 'grid_client';
+  readonly profile: ProfileName;
   /** The serialNumber INTEGER exactly as it will be encoded (tag, length, contents). */
   readonly serialDer: Buffer;
   readonly notBefore: Date;
   readonly notAfter: Date;
   /** Subject DN attributes in order. */
   readonly subject: readonly NameAttribute[];
-  /** Host profile: the requested common name without the service prefix. */
+  /**
+   * The host name the CN names (grid_host: without the Kerberos service prefix; tls_server: the
+   * CN itself); undefined for grid_client, whose CN is a person's name.
+   */
   readonly commonName: string | undefined;
   readonly dnsNames: readonly string[];
   readonly emails: readonly string[];
@@ -22,6 +26,8 @@ export interface LintSubject {
   readonly isCa: boolean;
   /** extKeyUsage purpose OIDs, dotted. */
   readonly extKeyUsages: readonly string[];
+  /** certificatePolicies policy OIDs, dotted; empty when the extension is left out (Grid profiles). */
+  readonly policies: readonly string[];
   readonly keyUsage: readonly KeyUsage[];
   readonly subjectKeyKind: SpkiKind;
   /** subjectPublicKey BIT STRING contents of the subject and of the issuing CA. */
