@@ -100,6 +100,7 @@ describe.each(storeFactories)('enrollment orders on $name', (factory) => {
       ['approver2', 'Approver'],
       ['manager', 'Manager'],
       ['reader', 'Reader'],
+      ['super', 'Super User'],
     ] as const) {
       await s.user(name, { role, permissions: access });
       tokens[name] = await s.token(name);
@@ -420,6 +421,49 @@ describe.each(storeFactories)('enrollment orders on $name', (factory) => {
       expect((await setStatus('manager', created.uuid, 'APPROVED')).statusCode).toBe(204);
       const [cert] = await inventoryByHash(await issuedCerthash('abc.com'));
       expect(cert.extendedValidation).toBe(true);
+    });
+
+    it('is decided by any Super User, Manager or PKI Admin of the account, named or not', async () => {
+      for (const decider of ['super', 'manager', 'requester']) {
+        const placed = await create(decider === 'requester' ? 'manager' : 'super', order());
+        expect((await setStatus(decider, placed.uuid, 'REJECTED', `by ${decider}`)).statusCode).toBe(204);
+        expect(await view(placed.uuid)).toMatchObject({ status: 'REJECTED' });
+      }
+      // An Approver may place orders too, and may not decide one that names someone else.
+      const byApprover = await create('approver2', order());
+      expect(byApprover.requesterUserName).toBe('approver2');
+      expectCode(await setStatus('approver2', byApprover.uuid, 'APPROVED'), 403, 148100);
+      expect((await setStatus('approver2', byApprover.uuid, 'CANCELLED', 'mine')).statusCode).toBe(204);
+    });
+
+    it('issues wildcard and Grid host products with their own profiles', async () => {
+      const wild = await create(
+        'requester',
+        order({ digicertProductNameId: 'private_ssl_wildcard' }, { commonName: '*.wild.example.com' }),
+      );
+      expect((await setStatus('approver', wild.uuid, 'APPROVED')).statusCode).toBe(204);
+      const [w] = await inventoryByHash(await issuedCerthash('*.wild.example.com'));
+      expect(w.subjectAlternativeNames['DNS Name']).toEqual(['*.wild.example.com']);
+      expect(w.subject.organization).toBe('Qualys, Inc');
+
+      const grid = await create(
+        'requester',
+        order(
+          { digicertProductNameId: 'grid_host_ssl' },
+          { commonName: 'node1.grid.example.com', dnsNames: ['node1.example.com'] },
+        ),
+      );
+      expect((await setStatus('approver', grid.uuid, 'APPROVED')).statusCode).toBe(204);
+      const [g] = await inventoryByHash(await issuedCerthash('node1.grid.example.com'));
+      // Grid host certificates carry no organisation (the Grid profile's subject is OU and CN only).
+      expect(g.subject.organization).toBe('');
+      expect(g.subjectAlternativeNames['DNS Name']).toEqual(['node1.grid.example.com', 'node1.example.com']);
+      // A wildcard product refuses a plain name.
+      expectCode(
+        await send('requester', 'POST', ORDERS, order({ digicertProductNameId: 'private_ssl_wildcard' })),
+        400,
+        1905,
+      );
     });
   });
 
