@@ -57,11 +57,13 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
       );
   }, 1000);
   follow.unref();
-  // Scheduled rescans: every worker ticks; a due schedule is claimed by one (core/analysis/scan-jobs.ts).
+  // Scheduled rescans: every worker ticks; a due schedule is claimed by one. Jobs a stopped server left
+  // running are failed first (core/analysis/scan-jobs.ts).
   let ticking: Promise<unknown> = Promise.resolve();
   const schedules = setInterval(() => {
     ticking = certgrid.scanJobs
-      .runDueSchedules()
+      .failInterrupted()
+      .then(() => certgrid.scanJobs.runDueSchedules())
       .catch((err: unknown) => app.log.error({ err }, 'starting scheduled scans failed'));
   }, 30_000);
   schedules.unref();

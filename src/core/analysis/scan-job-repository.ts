@@ -61,4 +61,9 @@ export interface ScanJobRepository {
     limit: number,
   ): Promise<ScanScheduleRecord[]>;
   setLastJob(scheduleId: string, jobId: string): Promise<void>;
+  /**
+   * Marks failed, with `error`, every queued or running job (of any account) not updated since `before`:
+   * jobs whose process stopped under them. Returns how many.
+   */
+  failStaleJobs(before: number, error: string, at: number): Promise<number>;
 }

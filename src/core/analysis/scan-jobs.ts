@@ -35,6 +35,12 @@ export interface ScanJobs {
   removeSchedule(accountId: number, id: string): Promise<void>;
   /** Starts a job for every due schedule; the server calls this on a timer. Resolves to how many started. */
   runDueSchedules(): Promise<number>;
+  /**
+   * Fails the jobs whose process stopped under them (a crash, a kill): queued or running, and silent for
+   * longer than STALE_AFTER_MS while a running job writes a heartbeat every HEARTBEAT_MS. The server calls
+   * this on its schedule timer. Resolves to how many it failed.
+   */
+  failInterrupted(): Promise<number>;
   /** Resolves when every job this process runs has finished (shutdown, tests). */
   idle(): Promise<void>;
 }
@@ -53,6 +59,11 @@ export const MIN_INTERVAL_MINUTES = 5;
 export const MAX_INTERVAL_MINUTES = 31 * 24 * 60;
 /** Progress is written at most this often (ms) while a job runs. */
 const PROGRESS_EVERY_MS = 1_000;
+/** A running job touches its row this often, so a silent row means a stopped process. */
+export const HEARTBEAT_MS = 30_000;
+/** Ten missed heartbeats: no live job is that quiet, even on a loaded machine. */
+export const STALE_AFTER_MS = 10 * HEARTBEAT_MS;
+export const INTERRUPTED_ERROR = 'the scan was interrupted: the server running it stopped';
 
 export function createScanJobs(deps: ScanJobsDeps): ScanJobs {
   const running = new Set<Promise<void>>();
@@ -71,6 +82,10 @@ export function createScanJobs(deps: ScanJobsDeps): ScanJobs {
   async function run(job: ScanJobRecord): Promise<void> {
     let lastWrite = 0;
     let tls = 0;
+    const heartbeat = setInterval(() => {
+      deps.repo.updateJob(job.id, { updated: now() }).catch(() => {});
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       await deps.repo.updateJob(job.id, { status: 'running', updated: now() });
       const summary = await deps.scan({
@@ -104,6 +119,8 @@ export function createScanJobs(deps: ScanJobsDeps): ScanJobs {
           updated: now(),
         })
         .catch(() => {});
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
@@ -193,6 +210,13 @@ export function createScanJobs(deps: ScanJobsDeps): ScanJobs {
         await deps.repo.setLastJob(s.id, job.id);
       }
       return due.length;
+    },
+
+    async failInterrupted() {
+      const t = now();
+      const n = await deps.repo.failStaleJobs(t - STALE_AFTER_MS, INTERRUPTED_ERROR, t);
+      if (n > 0) deps.logger.warn({ jobs: n }, 'scan jobs interrupted by a stopped server marked failed');
+      return n;
     },
 
     async idle() {

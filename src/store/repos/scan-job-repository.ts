@@ -148,6 +148,15 @@ export function createScanJobRepository(db: Kysely<Database>): ScanJobRepository
       }
       return claimed;
     },
+    async failStaleJobs(before, error, at) {
+      const r = await db
+        .updateTable('scan_jobs')
+        .set({ status: 'failed', error, finished: at, updated: at })
+        .where('status', 'in', ['queued', 'running'])
+        .where('updated', '<', before)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
     async setLastJob(scheduleId, jobId) {
       await db
         .updateTable('scan_schedules')

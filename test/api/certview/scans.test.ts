@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTERRUPTED_ERROR, STALE_AFTER_MS } from '../../../src/core/analysis/scan-jobs.js';
+import { createRepositories } from '../../../src/store/repos/index.js';
 import { json, startCertviewStack, type CertviewStack } from '../../helpers/certview.js';
 import { storeFactories } from '../../helpers/stores.js';
 import { startTlsServer, type RunningTlsServer } from '../../helpers/tls-servers.js';
@@ -124,5 +127,48 @@ describe.each(storeFactories)('scan jobs and schedules on $name', (factory) => {
       call(admin, 'POST', '/certview/v1/scans/schedules', { targets: ['127.0.0.1'], ...body });
     expect(json(await post({ intervalMinutes: 1 })).response.code).toBe(1905);
     expect(json(await post({})).response.code).toBe(1903);
+  });
+
+  it('fails the jobs a stopped server left queued or running, and only those', async () => {
+    const repo = createRepositories(s.store.db, s.store.dialect).scanJobs;
+    const t = s.clock.now().getTime();
+    const base = {
+      accountId: s.accountId,
+      mode: 'discover' as const,
+      targets: [{ host: '127.0.0.1', ports: [server.port] }],
+      total: 4,
+      done: 1,
+      tls: 1,
+      scheduleId: null,
+      summary: null,
+      error: '',
+      created: t - 3_600_000,
+      finished: null,
+    };
+    const stale = { ...base, id: randomUUID(), status: 'running' as const, updated: t - STALE_AFTER_MS - 1 };
+    const staleQueued = {
+      ...base,
+      id: randomUUID(),
+      status: 'queued' as const,
+      updated: t - STALE_AFTER_MS - 1,
+    };
+    const alive = {
+      ...base,
+      id: randomUUID(),
+      status: 'running' as const,
+      updated: t - STALE_AFTER_MS + 60_000,
+    };
+    const done = { ...base, id: randomUUID(), status: 'finished' as const, updated: t - 3_000_000 };
+    for (const j of [stale, staleQueued, alive, done]) await repo.createJob(j);
+
+    expect(await s.certgrid.scanJobs.failInterrupted()).toBe(2);
+    const status = async (id: string) => json(await call(reader, 'GET', `/certview/v1/scans/${id}`));
+    expect(await status(stale.id)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
+    expect(await status(staleQueued.id)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
+    expect(await status(alive.id)).toMatchObject({ status: 'running', error: null });
+    expect(await status(done.id)).toMatchObject({ status: 'finished' });
+    expect(await s.certgrid.scanJobs.failInterrupted()).toBe(0);
+    // Cleaned up, so the other tests' listings are not disturbed.
+    await repo.failStaleJobs(Number.MAX_SAFE_INTEGER, INTERRUPTED_ERROR, t);
   });
 });
