@@ -10,6 +10,7 @@ import type { Config } from './config/index.js';
 import { createAccounts, createMemoryLoginThrottle, type Accounts } from './core/accounts/index.js';
 import { createAuditLog, type AuditLog } from './core/audit/index.js';
 import { createCertificateAuthority, type CertificateAuthority } from './core/ca/authority.js';
+import { revokedSerialsOf } from './core/ca/crl.js';
 import { createWeakKeyChecker } from './core/ca/csr/index.js';
 import { writeSecretFile } from './core/ca/index.js';
 import type { PkiPublisher } from './core/ca/publisher.js';
@@ -171,6 +172,14 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
       scheduler,
       clock: opts.scanClock ?? clock,
       certgridCas: () => ca.describe(),
+      certgridRevocations: async () => {
+        const revoked = new Map<string, ReadonlySet<string>>();
+        for (const c of await ca.describe()) {
+          const crl = await ca.crl(c.id);
+          if (crl !== null) revoked.set(c.certhash.toLowerCase(), revokedSerialsOf(crl));
+        }
+        return revoked;
+      },
       // Tests that need a completed TLS 1.2 session: ROBOT and the CBC padding oracles.
       activeTests: [robotActiveTest, paddingOracleActiveTest],
     }),

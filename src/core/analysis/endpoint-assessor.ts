@@ -17,6 +17,11 @@ export interface EndpointAssessorDeps {
   readonly clock: Clock;
   /** certgrid's own CA certificates (root first); an empty list before `init`. */
   readonly certgridCas: () => Promise<readonly KnownCa[]>;
+  /**
+   * The serials certgrid's CAs have revoked, by CA certhash (from their own CRLs), so a leaf certgrid
+   * issued and revoked is judged revoked. Other issuers' CRLs are not fetched (docs/trust.md).
+   */
+  readonly certgridRevocations?: () => Promise<ReadonlyMap<string, ReadonlySet<string>>>;
   readonly activeTests?: readonly ActiveTest[];
 }
 
@@ -39,7 +44,18 @@ async function trustContext(deps: EndpointAssessorDeps): Promise<AssessContext> 
   const stores: RootStore[] = [mozillaRootStore()];
   const roots = parse('root');
   if (roots.length > 0) stores.push({ name: CERTGRID_ROOT_STORE, roots });
-  return { rootStores: stores, intermediates: parse('intermediate'), now: deps.clock.now() };
+  let revokedSerials: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  try {
+    revokedSerials = await deps.certgridRevocations?.();
+  } catch {
+    // CRLs unreadable (no CA key to regenerate one): revocation stays unchecked rather than guessed.
+  }
+  return {
+    rootStores: stores,
+    intermediates: parse('intermediate'),
+    now: deps.clock.now(),
+    ...(revokedSerials === undefined ? {} : { revokedSerials }),
+  };
 }
 
 /** Scan → assess: the AssessEndpoint the analysis use cases run. */

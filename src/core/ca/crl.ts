@@ -4,11 +4,14 @@
 import { CertgridError } from '../errors.js';
 import { sign, signatureAlgorithmFor } from './algorithms.js';
 import {
+  childrenOf,
+  contentOf,
   enumerated,
   explicit,
   integerFromBigInt,
   integerFromHex,
   integerFromNumber,
+  readRoot,
   sequence,
   sequenceOf,
   time,
@@ -80,4 +83,39 @@ export function buildCrl(ca: LoadedCa, entries: readonly RevokedEntry[], opts: B
     throw new CertgridError('CA_KEY_UNAVAILABLE', `CA ${ca.id} could not sign its CRL.`);
   }
   return assembleSigned(tbs, alg.algorithmIdentifierDer, signature);
+}
+
+/**
+ * The serial numbers a DER CRL lists (RFC 5280 §5.1), lowercase hex without leading zeros, as trust
+ * evaluation looks them up. The signature is not checked: callers read CRLs of their own CA.
+ * @throws CertgridError('INVALID_FORMAT') for bytes that are not a CertificateList.
+ */
+export function revokedSerialsOf(crlDer: Uint8Array): Set<string> {
+  const SEQUENCE = 0x30;
+  const INTEGER = 0x02;
+  try {
+    const tbs = childrenOf(crlDer, readRoot(crlDer, SEQUENCE))[0];
+    if (tbs === undefined || tbs.tag !== SEQUENCE) throw new Error('no tbsCertList');
+    // version?, signature, issuer, thisUpdate, nextUpdate?, revokedCertificates?, [0] extensions?:
+    // the revoked list is the only SEQUENCE after the issuer Name whose entries start with an INTEGER.
+    const fields = childrenOf(crlDer, tbs);
+    const afterIssuer = fields.slice(fields[0]?.tag === INTEGER ? 3 : 2);
+    const serials = new Set<string>();
+    for (const field of afterIssuer) {
+      if (field.tag !== SEQUENCE) continue;
+      for (const entry of childrenOf(crlDer, field)) {
+        const serial = childrenOf(crlDer, entry)[0];
+        if (serial === undefined || serial.tag !== INTEGER) throw new Error('bad revoked entry');
+        serials.add(
+          contentOf(crlDer, serial)
+            .toString('hex')
+            .replace(/^0+(?=.)/, ''),
+        );
+      }
+    }
+    return serials;
+  } catch (e) {
+    if (e instanceof CertgridError) throw e;
+    throw new CertgridError('INVALID_FORMAT', 'Not a DER certificate revocation list.');
+  }
 }

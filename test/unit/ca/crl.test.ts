@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCrl } from '../../../src/core/ca/crl.js';
+import { buildCrl, revokedSerialsOf } from '../../../src/core/ca/crl.js';
 import { toPem } from '../../../src/core/ca/pem.js';
 import type { RevokedEntry } from '../../../src/core/ca/types.js';
 import {
@@ -133,5 +133,26 @@ describe('buildCrl', () => {
     expect(() => buildCrl(h.issuing, [], { ...opts, crlNumber: 2n ** 159n })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
+  });
+});
+
+describe('revokedSerialsOf', () => {
+  it('reads every serial a CRL lists, lowercase hex without leading zeros', () => {
+    expect(revokedSerialsOf(crl)).toEqual(
+      new Set([
+        revokedLeaf.serialHex.toLowerCase().replace(/^0+/, ''),
+        'a0b0c0d0e0f1011',
+        '8899aabbccddeeff',
+        // removeFromCRL entries are left out of a full CRL.
+      ]),
+    );
+  });
+
+  it('is empty for a CRL that lists nothing, and refuses what is not a CRL', () => {
+    expect(revokedSerialsOf(buildCrl(h.issuing, [], opts)).size).toBe(0);
+    expect(() => revokedSerialsOf(Buffer.from('not a crl'))).toThrow(
+      expect.objectContaining({ code: 'INVALID_FORMAT' }),
+    );
+    expect(() => revokedSerialsOf(goodLeaf.der)).toThrow(expect.objectContaining({ code: 'INVALID_FORMAT' }));
   });
 });
