@@ -29,10 +29,12 @@ import { createEnrollmentCatalog, type EnrollmentCatalog } from './core/enrollme
 import {
   createAnalysis,
   createScanJobs,
+  createTrustedRoots,
   systemResolver,
   type Analysis,
   type HostResolver,
   type ScanJobs,
+  type TrustedRoots,
 } from './core/analysis/index.js';
 import { createEndpointAssessor } from './core/analysis/endpoint-assessor.js';
 import { paddingOracleActiveTest } from './core/scan/probes/padding-oracle.js';
@@ -52,6 +54,8 @@ export interface Certgrid {
   readonly analysis: Analysis;
   /** Scans as background jobs, and schedules that repeat them. */
   readonly scanJobs: ScanJobs;
+  /** Roots each account adds to its trust store: the `account` root store of its assessments. */
+  readonly trustedRoots: TrustedRoots;
   /** What enrollment orders may name: organisations, EV approvers, products, order licences. */
   readonly catalog: EnrollmentCatalog;
   /** CertView enrollment and renewal orders (chapter 5), fulfilled through CA connectors. */
@@ -161,6 +165,7 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     perTarget: config.scan.perTarget,
     probeTimeoutMs: config.scan.probeTimeoutMs,
   });
+  const trustedRoots = createTrustedRoots({ repo: repos.trustedRoots, clock });
   const analysis = createAnalysis({
     endpoints: repos.endpoints,
     inventory,
@@ -180,6 +185,7 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
         }
         return revoked;
       },
+      accountRoots: (accountId) => trustedRoots.accountRoots(accountId),
       // Tests that need a completed TLS 1.2 session: ROBOT and the CBC padding oracles.
       activeTests: [robotActiveTest, paddingOracleActiveTest],
     }),
@@ -213,6 +219,7 @@ export async function createCertgrid(opts: CreateCertgridOptions): Promise<Certg
     inventory,
     analysis,
     scanJobs,
+    trustedRoots,
     catalog,
     enrollment,
     pki: ca,

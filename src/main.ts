@@ -33,6 +33,7 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
     inventory: certgrid.inventory,
     analysis: certgrid.analysis,
     scanJobs: certgrid.scanJobs,
+    trustedRoots: certgrid.trustedRoots,
     enrollment: certgrid.enrollment,
     certview: { accounts: certgrid.accounts, clock: certgrid.clock },
     logger: { level: config.logLevel },

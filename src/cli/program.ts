@@ -13,6 +13,7 @@ import {
 import { caShowCommand } from './commands/ca.js';
 import { importCommand } from './commands/import.js';
 import { scanCommand } from './commands/scan.js';
+import { trustAddCommand, trustListCommand, trustRemoveCommand } from './commands/trust.js';
 import {
   evApproverAddCommand,
   evApproverListCommand,
@@ -288,6 +289,38 @@ export function buildProgram(io: Io = processIo): Command {
     .addOption(dataOption())
     .addOption(configOption())
     .action((targets: string[], opts) => scanCommand(targets, opts, io));
+
+  const trust = program
+    .command('trust')
+    .description("manage the root CAs a customer trusts: scans report chains to them as the 'account' store");
+  trust
+    .command('add')
+    .description(
+      'trust root CA certificates (self-signed CAs only); roots already trusted are reported as present',
+    )
+    .argument('<files...>', 'PEM bundles or DER files')
+    .requiredOption('--customer <customer_name>', 'customer')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((files: string[], opts) => trustAddCommand(files, opts, io));
+  trust
+    .command('list')
+    .description("list a customer's trusted roots")
+    .requiredOption('--customer <customer_name>', 'customer')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => trustListCommand(opts, io));
+  trust
+    .command('remove')
+    .description('stop trusting a root from the next assessment on')
+    .requiredOption('--customer <customer_name>', 'customer')
+    .requiredOption('--certhash <sha256>', "the root's SHA-256 in hex (as 'certgrid trust list' shows it)")
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .addOption(configOption())
+    .action((opts) => trustRemoveCommand(opts, io));
 
   return program;
 }

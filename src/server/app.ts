@@ -6,8 +6,9 @@ import { registerAnalysisRoutes } from '../api/certview/analysis-routes.js';
 import { registerCertificateRoutes } from '../api/certview/certificate-routes.js';
 import { registerOrderRoutes } from '../api/certview/order-routes.js';
 import { registerScanRoutes } from '../api/certview/scan-routes.js';
+import { registerTrustRoutes } from '../api/certview/trust-routes.js';
 import { certviewApiPlugin, type CertviewApiOptions } from '../api/certview/plugin.js';
-import type { Analysis, ScanJobs } from '../core/analysis/index.js';
+import type { Analysis, ScanJobs, TrustedRoots } from '../core/analysis/index.js';
 import type { Enrollment } from '../core/enrollment/index.js';
 import type { Inventory } from '../core/inventory/index.js';
 import { gridApiPlugin } from '../api/grid/plugin.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   readonly analysis?: Analysis;
   /** Scan jobs and schedules behind /certview/v1/scans. */
   readonly scanJobs?: ScanJobs;
+  /** The account's own trusted roots behind /certview/v1/trust/roots. */
+  readonly trustedRoots?: TrustedRoots;
   /** Enrollment and renewal orders (CertView chapter 5). */
   readonly enrollment?: Enrollment;
   /** The CertView API (`POST /auth`, `/certview/*`); not served when absent. */
@@ -97,6 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           await registerCertificateRoutes(scope, { inventory: deps.inventory });
         if (deps.analysis !== undefined) await registerAnalysisRoutes(scope, { analysis: deps.analysis });
         if (deps.scanJobs !== undefined) await registerScanRoutes(scope, { scanJobs: deps.scanJobs });
+        if (deps.trustedRoots !== undefined)
+          await registerTrustRoutes(scope, { trustedRoots: deps.trustedRoots });
         if (deps.enrollment !== undefined) await registerOrderRoutes(scope, { enrollment: deps.enrollment });
         await certview.registerRoutes?.(scope);
       },

@@ -38,6 +38,8 @@ export interface Database {
   enrollment_organizations: EnrollmentOrganizationsTable;
   enrollment_ev_approvers: EnrollmentEvApproversTable;
   enrollment_orders: EnrollmentOrdersTable;
+  // roots accounts add to their trust store (migration 009)
+  trusted_roots: TrustedRootsTable;
 }
 
 export interface AccountsTable {
@@ -461,4 +463,16 @@ export interface EnrollmentOrdersTable {
   decision_comment: Generated<string>;
   created: number;
   updated: number;
+}
+
+/** A root CA certificate an account trusts (its `account` root store); one per (account, certhash). */
+export interface TrustedRootsTable {
+  account_id: number;
+  /** Lowercase hex SHA-256 of `der`. */
+  certhash: string;
+  der: Buffer;
+  /** The subject on one line (`CN=Example Root, O=Example`). */
+  subject: string;
+  not_after: number;
+  created: number;
 }

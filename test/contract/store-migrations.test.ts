@@ -32,6 +32,7 @@ describe.each(storeFactories)('store migrations on $name', (factory) => {
       'enrollment_organizations',
       'enrollment_ev_approvers',
       'enrollment_orders',
+      'trusted_roots',
     ]) {
       expect(tables).toContain(t);
     }

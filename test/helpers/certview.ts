@@ -107,6 +107,7 @@ export async function startCertviewStack(
     inventory: certgrid.inventory,
     analysis: certgrid.analysis,
     scanJobs: certgrid.scanJobs,
+    trustedRoots: certgrid.trustedRoots,
     enrollment: certgrid.enrollment,
     certview: {
       accounts: certgrid.accounts,

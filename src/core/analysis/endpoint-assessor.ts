@@ -5,8 +5,9 @@ import type { Clock } from '../deps.js';
 import { scanEndpoint, type ActiveTest } from '../scan/scan-endpoint.js';
 import type { Scheduler } from '../scan/scheduler.js';
 import type { AssessEndpoint } from './assessment.js';
+import { ACCOUNT_ROOT_STORE } from './trusted-roots.js';
 
-/** A CA certificate certgrid knows as trusted: its own hierarchy today, roots an account adds later. */
+/** A CA certificate of certgrid's own hierarchy (roots an account adds arrive through `accountRoots`). */
 export interface KnownCa {
   readonly role: 'root' | 'intermediate';
   readonly pem: string;
@@ -22,6 +23,11 @@ export interface EndpointAssessorDeps {
    * issued and revoked is judged revoked. Other issuers' CRLs are not fetched (docs/trust.md).
    */
   readonly certgridRevocations?: () => Promise<ReadonlyMap<string, ReadonlySet<string>>>;
+  /**
+   * The roots the account added to its trust store (core/analysis/trusted-roots.ts); when there are any,
+   * the assessment has a third root store, `account`.
+   */
+  readonly accountRoots?: (accountId: number) => Promise<readonly X509Certificate[]>;
   readonly activeTests?: readonly ActiveTest[];
 }
 
@@ -29,10 +35,10 @@ export interface EndpointAssessorDeps {
 export const CERTGRID_ROOT_STORE = 'certgrid';
 
 /**
- * Trust stores for one assessment: Mozilla (Node's bundled roots) and certgrid's own roots; certgrid's
- * intermediates may complete a chain a server sent without them.
+ * Trust stores for one assessment: Mozilla (Node's bundled roots), certgrid's own roots and the roots the
+ * account added; certgrid's intermediates may complete a chain a server sent without them.
  */
-async function trustContext(deps: EndpointAssessorDeps): Promise<AssessContext> {
+async function trustContext(deps: EndpointAssessorDeps, accountId: number): Promise<AssessContext> {
   let cas: readonly KnownCa[] = [];
   try {
     cas = await deps.certgridCas();
@@ -44,6 +50,9 @@ async function trustContext(deps: EndpointAssessorDeps): Promise<AssessContext> 
   const stores: RootStore[] = [mozillaRootStore()];
   const roots = parse('root');
   if (roots.length > 0) stores.push({ name: CERTGRID_ROOT_STORE, roots });
+  // Not caught: an unreadable store must fail the assessment, not report the account's servers untrusted.
+  const added = (await deps.accountRoots?.(accountId)) ?? [];
+  if (added.length > 0) stores.push({ name: ACCOUNT_ROOT_STORE, roots: added });
   let revokedSerials: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   try {
     revokedSerials = await deps.certgridRevocations?.();
@@ -65,7 +74,7 @@ export function createEndpointAssessor(deps: EndpointAssessorDeps): AssessEndpoi
       { scheduler: deps.scheduler, now: () => deps.clock.now().getTime(), activeTests: deps.activeTests },
       { ip: target.ip, port: target.port, serverName: target.serverName, signal: context.signal },
     );
-    const result = assessEndpoint(facts, await trustContext(deps));
+    const result = assessEndpoint(facts, await trustContext(deps, context.accountId));
     return {
       service: result.service,
       grade: result.grade?.grade ?? '',

@@ -29,6 +29,16 @@ export type {
   ScanJobStatus,
   ScanScheduleRecord,
 } from './scan-job-repository.js';
+export {
+  ACCOUNT_ROOT_STORE,
+  createTrustedRoots,
+  MAX_ROOTS_PER_ADD,
+  type AddedTrustedRoot,
+  type TrustedRoots,
+  type TrustedRootsDeps,
+  type TrustedRootsInput,
+} from './trusted-roots.js';
+export type { TrustedRootRecord, TrustedRootRepository } from './trusted-root-repository.js';
 export type { RunScanInput, ScanMode, ScanProgress, ScanSummary, ScannedEndpoint } from './run-scan.js';
 export { expandTargets, parsePortList, MAX_SCAN_ENDPOINTS, type ScanTarget } from './scan-targets.js';
 export { parseHost, systemResolver, type HostResolver, type ParsedHost } from './resolve-host.js';

@@ -7,6 +7,7 @@ import { m005InventoryFeed } from './005-inventory-feed.js';
 import { m006EndpointScans } from './006-endpoint-scans.js';
 import { m007ScanJobs } from './007-scan-jobs.js';
 import { m008Enrollment } from './008-enrollment.js';
+import { m009TrustedRoots } from './009-trusted-roots.js';
 
 /** Forward-only: migrations are never edited once released, only appended. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '006-endpoint-scans': m006EndpointScans,
   '007-scan-jobs': m007ScanJobs,
   '008-enrollment': m008Enrollment,
+  '009-trusted-roots': m009TrustedRoots,
 };
 
 export const migrationProvider: MigrationProvider = {

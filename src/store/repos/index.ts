@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { AccountsRepository } from '../../core/accounts/repository.js';
 import type { EndpointRepository } from '../../core/analysis/repository.js';
 import type { ScanJobRepository } from '../../core/analysis/scan-job-repository.js';
+import type { TrustedRootRepository } from '../../core/analysis/trusted-root-repository.js';
 import type { AuditRepository } from '../../core/audit/repository.js';
 import type { CaRepository } from '../../core/ca/authority-repository.js';
 import type { EnrollmentRepository } from '../../core/enrollment/repository.js';
@@ -19,6 +20,7 @@ import { createCaRepository } from './ca-repository.js';
 import { createEndpointRepository } from './endpoint-repository.js';
 import { createEnrollmentRepository } from './enrollment-repository.js';
 import { createScanJobRepository } from './scan-job-repository.js';
+import { createTrustedRootRepository } from './trusted-root-repository.js';
 import { createGridRepository } from './grid-repository.js';
 import { createInventoryRepository } from './inventory-repository.js';
 
@@ -31,6 +33,7 @@ export {
   createEndpointRepository,
   createEnrollmentRepository,
   createScanJobRepository,
+  createTrustedRootRepository,
   createGridRepository,
   createInventoryRepository,
 };
@@ -42,6 +45,7 @@ export interface Repositories {
   readonly endpoints: EndpointRepository;
   readonly enrollment: EnrollmentRepository;
   readonly scanJobs: ScanJobRepository;
+  readonly trustedRoots: TrustedRootRepository;
   readonly grid: GridRepository;
   readonly inventory: InventoryRepository;
 }
@@ -59,6 +63,7 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     endpoints: createEndpointRepository(db),
     enrollment: createEnrollmentRepository(db, dialect),
     scanJobs: createScanJobRepository(db),
+    trustedRoots: createTrustedRootRepository(db),
     grid: createGridRepository(db, dialect),
     inventory: createInventoryRepository(db),
   };
