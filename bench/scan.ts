@@ -14,10 +14,12 @@
  * --testssl-reps N (1; a run takes 20–60 s) · --no-sslscan · --no-active-tests · --only matrix|discovery ·
  * --listeners N (1000) · --listener-processes N (1) · --addresses N (loopback addresses, 1) ·
  * --listener-cert ecdsa|rsa · --concurrency N (discovery's scheduler, 512) · --discovery-reps N (3) ·
+ * --back-to-back (no wait for the server between timed runs, see `untilServed`) ·
  * --json (tables on stderr, one JSON document on stdout).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import { grabCertificates, type GrabResult } from '../src/core/scan/grab-certificates.js';
 import { createScheduler, SCHEDULER_DEFAULTS, type Scheduler } from '../src/core/scan/scheduler.js';
 import { TLS_SERVER_KINDS, tlsServerTool, type TlsServerKind } from '../test/helpers/tls-servers.js';
@@ -70,6 +72,7 @@ interface Options {
   readonly listenerCertificate: 'ecdsa' | 'rsa';
   readonly concurrency: number;
   readonly discoveryReps: number;
+  readonly backToBack: boolean;
   readonly json: boolean;
 }
 
@@ -100,8 +103,37 @@ function parseArgs(args: string[]): Options {
     // Discovery: enough connections in flight that the scanner, not the window, is the limit.
     concurrency: Number(get('--concurrency') ?? 512),
     discoveryReps: Number(get('--discovery-reps') ?? 3),
+    backToBack: args.includes('--back-to-back'),
     json: args.includes('--json'),
   };
+}
+
+/**
+ * Waits until the server completes a handshake again, and says how long that took (ms). `openssl s_server`
+ * sleeps one second after any client-initiated renegotiation attempt, and certgrid, sslscan and testssl.sh
+ * all make one, as their last step; a server that serves one connection at a time then makes whoever comes
+ * next wait for the end of that sleep. A timed run starts only once the server answers, so it measures its
+ * own scan, not the tail of the previous one (`--back-to-back` measures them back to back instead).
+ */
+function untilServed(server: { readonly host: string; readonly port: number }): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: server.host,
+      port: server.port,
+      servername: 'localhost',
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1',
+      ciphers: 'ALL:@SECLEVEL=0',
+    });
+    const done = () => {
+      socket.destroy();
+      resolve(performance.now() - started);
+    };
+    socket.setTimeout(10_000, done);
+    socket.once('secureConnect', done);
+    socket.once('error', done);
+  });
 }
 
 const median = (xs: readonly number[]): number => {
@@ -129,6 +161,8 @@ function version(cmd: string, args: string[], pick: RegExp): string {
 interface PeerFigures {
   readonly medianSeconds: number;
   readonly runs: readonly number[];
+  /** Before each run, how long the server took to complete a handshake (ms; the previous run's tail). */
+  readonly waitedMs: readonly number[];
   readonly cpuSeconds: number;
   readonly suitesOnlyPeer: readonly string[];
   readonly suitesOnlyCertgrid: readonly string[];
@@ -139,6 +173,8 @@ interface PeerFigures {
 interface CertgridFigures {
   readonly medianSeconds: number;
   readonly runs: readonly number[];
+  /** Before each run, how long the server took to complete a handshake (ms; the previous run's tail). */
+  readonly waitedMs: readonly number[];
   /** The assessment's share (trust, simulations, grade: pure CPU), median. */
   readonly assessMs: number;
   readonly connections: number;
@@ -165,14 +201,27 @@ interface ServerFigures {
 
 const suiteCount = (v: ScanView) => [...v.suites.values()].reduce((n, s) => n + s.size, 0);
 
-async function timePeer(reps: number, go: () => Promise<PeerRun>, certgrid: ScanView): Promise<PeerFigures> {
+/** Before a timed run: wait for the server to serve again (untimed), unless runs go back to back. */
+type Settle = () => Promise<number>;
+
+async function timePeer(
+  reps: number,
+  go: () => Promise<PeerRun>,
+  certgrid: ScanView,
+  settle: Settle,
+): Promise<PeerFigures> {
   const runs: PeerRun[] = [];
-  for (let r = 0; r < reps; r++) runs.push(await go());
+  const waitedMs: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    waitedMs.push(await settle());
+    runs.push(await go());
+  }
   const last = runs.at(-1)!;
   const diff = suiteDifferences(certgrid, last.view);
   return {
     medianSeconds: median(runs.map((r) => r.seconds)),
     runs: runs.map((r) => r.seconds),
+    waitedMs,
     cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
     suitesOnlyPeer: diff.onlyPeer,
     suitesOnlyCertgrid: diff.onlyCertgrid,
@@ -186,12 +235,17 @@ async function timeCertgrid(
   server: MatrixServer,
   scheduler: Scheduler,
   assess: () => Promise<AssessedEndpoint>,
+  settle: Settle,
 ): Promise<{ figures: CertgridFigures; view: ScanView }> {
   const runs: AssessedEndpoint[] = [];
+  const waitedMs: number[] = [];
   const connections0 = scheduler.connections;
   const cpu0 = process.cpuUsage();
   const serverCpu0 = processTreeCpu(server.pid);
-  for (let r = 0; r < reps; r++) runs.push(await assess());
+  for (let r = 0; r < reps; r++) {
+    waitedMs.push(await settle());
+    runs.push(await assess());
+  }
   const cpu = process.cpuUsage(cpu0);
   const serverCpu = processTreeCpu(server.pid) - serverCpu0;
   const last = runs.at(-1)!;
@@ -203,7 +257,9 @@ async function timeCertgrid(
     figures: {
       medianSeconds: median(seconds),
       runs: seconds,
+      waitedMs,
       assessMs: median(runs.map((r) => r.assessMs)),
+      // The settle handshakes are not certgrid's (they use node:tls directly, not the scheduler).
       connections: (scheduler.connections - connections0) / reps,
       scannerCpuSeconds: (cpu.user + cpu.system) / 1e6 / reps,
       serverCpuSeconds: serverCpu / reps,
@@ -217,8 +273,14 @@ async function timeCertgrid(
   };
 }
 
+/** The settle waits when one was long enough to matter (the server was still busy with the previous run). */
+const describeWaits = (waitedMs: readonly number[]) =>
+  waitedMs.some((ms) => ms >= 50)
+    ? `; server busy from the previous run for ${waitedMs.map((ms) => fmt(ms, 0)).join('/')} ms before the runs, not timed`
+    : '';
+
 const describeCertgrid = (label: string, c: CertgridFigures) =>
-  `${label} ${fmt(c.medianSeconds, 3)} s (runs ${c.runs.map((s) => fmt(s, 3)).join(', ')}; ` +
+  `${label} ${fmt(c.medianSeconds, 3)} s (runs ${c.runs.map((s) => fmt(s, 3)).join(', ')}${describeWaits(c.waitedMs)}; ` +
   `assessment ${fmt(c.assessMs, 1)} ms; ${fmt(c.connections)} connections; CPU scanner ${fmt(c.scannerCpuSeconds, 3)} s, ` +
   `server ${fmt(c.serverCpuSeconds, 3)} s)`;
 
@@ -235,7 +297,7 @@ async function runMatrix(opts: Options, log: (s: string) => void): Promise<Serve
     `certgrid: scanEndpoint + assessEndpoint, scheduler defaults (perTarget ${SCHEDULER_DEFAULTS.perTarget}, ` +
       `probe timeout ${SCHEDULER_DEFAULTS.probeTimeoutMs} ms), SNI localhost, trust: Mozilla + the test root; ` +
       `${opts.activeTests ? 'with the active tests (ROBOT, padding oracles) as analyze runs them, and again without them' : 'without the active tests'}; ` +
-      `one discarded warm-up`,
+      `one discarded warm-up; ${opts.backToBack ? 'runs back to back' : 'each timed run (certgrid and peers) starts once the server completes a handshake again (not timed)'}`,
   );
   if (withTestssl)
     log(`testssl.sh: testssl ${testsslArgs('127.0.0.1', 0, '<tmp>.json').join(' ').replace(':0', ':PORT')}`);
@@ -246,14 +308,22 @@ async function runMatrix(opts: Options, log: (s: string) => void): Promise<Serve
   const figures: ServerFigures[] = [];
   try {
     const scheduler = createScheduler();
+    const settleOn = (s: MatrixServer): Settle => (opts.backToBack ? async () => 0 : () => untilServed(s));
     const assess = (s: MatrixServer, active: boolean) =>
       assessLoopback(scheduler, s, { rootPem: proc.root, activeTests: active ? ACTIVE_TESTS : [] });
     // Warm-up (JIT, Mozilla's root store, the simulation profiles), discarded.
     await assess(proc.servers[0]!, opts.activeTests);
     for (const server of proc.servers) {
-      const main = await timeCertgrid(opts.reps, server, scheduler, () => assess(server, opts.activeTests));
+      const settle = settleOn(server);
+      const main = await timeCertgrid(
+        opts.reps,
+        server,
+        scheduler,
+        () => assess(server, opts.activeTests),
+        settle,
+      );
       const without = opts.activeTests
-        ? (await timeCertgrid(opts.reps, server, scheduler, () => assess(server, false))).figures
+        ? (await timeCertgrid(opts.reps, server, scheduler, () => assess(server, false), settle)).figures
         : undefined;
       const c = main.figures;
       const row: ServerFigures = {
@@ -262,7 +332,14 @@ async function runMatrix(opts: Options, log: (s: string) => void): Promise<Serve
         certgrid: c,
         ...(without ? { certgridWithoutActiveTests: without } : {}),
         ...(withSslscan
-          ? { sslscan: await timePeer(opts.reps, () => runSslscan(server.host, server.port), main.view) }
+          ? {
+              sslscan: await timePeer(
+                opts.reps,
+                () => runSslscan(server.host, server.port),
+                main.view,
+                settle,
+              ),
+            }
           : {}),
         ...(withTestssl
           ? {
@@ -270,6 +347,7 @@ async function runMatrix(opts: Options, log: (s: string) => void): Promise<Serve
                 opts.testsslReps,
                 () => runTestssl(server.host, server.port),
                 main.view,
+                settle,
               ),
             }
           : {}),
@@ -288,7 +366,7 @@ async function runMatrix(opts: Options, log: (s: string) => void): Promise<Serve
       ] as const) {
         if (p === undefined) continue;
         log(
-          `  ${name.padEnd(21)} ${fmt(p.medianSeconds, 3)} s (runs ${p.runs.map((s) => fmt(s, 2)).join(', ')}; ` +
+          `  ${name.padEnd(21)} ${fmt(p.medianSeconds, 3)} s (runs ${p.runs.map((s) => fmt(s, 2)).join(', ')}${describeWaits(p.waitedMs)}; ` +
             `CPU ${fmt(p.cpuSeconds, 2)} s${p.exitCode === 0 ? '' : `; exit ${p.exitCode}`}) ${p.suiteCount} suites; ` +
             `${fmt(p.medianSeconds / c.medianSeconds, 1)}x certgrid` +
             `${without ? `, ${fmt(p.medianSeconds / without.medianSeconds, 1)}x certgrid w/o active` : ''}; ` +

@@ -19,9 +19,15 @@ import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cipherSuite } from '../../src/core/scan/ciphers.js';
+import { activeSessions } from '../../src/core/scan/active-sessions.js';
 import type { ScanContext } from '../../src/core/scan/enumerate.js';
-import { probePaddingOracles, type PaddingOracleReport } from '../../src/core/scan/probes/padding-oracle.js';
-import { probeRobot } from '../../src/core/scan/probes/robot.js';
+import {
+  paddingOracleActiveTest,
+  probePaddingOracles,
+  type PaddingOracleReport,
+} from '../../src/core/scan/probes/padding-oracle.js';
+import { scanEndpoint } from '../../src/core/scan/scan-endpoint.js';
+import { probeRobot, robotActiveTest } from '../../src/core/scan/probes/robot.js';
 import { createScheduler } from '../../src/core/scan/scheduler.js';
 import {
   RecordProtection,
@@ -224,6 +230,22 @@ describe.skipIf(!hasOpenssl)('openssl s_server', () => {
       expect(paddingCodes(report)).toEqual(ALL_CLEAR);
       expect(report.rounds).toHaveLength(1);
     });
+
+    it('full scans one after another, with the scheduler defaults, give the same active-test codes', async () => {
+      // s_server serves one connection at a time and sleeps a second after each scan's renegotiation
+      // probe, so every scan after the first starts behind that sleep.
+      const defaults = createScheduler();
+      const codes: Readonly<Record<string, number>>[] = [];
+      for (let i = 0; i < 3; i++) {
+        const scan = await scanEndpoint(
+          { scheduler: defaults, activeTests: [robotActiveTest, paddingOracleActiveTest] },
+          { ip: LOOPBACK, port: server.port, serverName: 'localhost' },
+        );
+        expect(scan.failure).toBeNull();
+        codes.push(scan.activeTests);
+      }
+      expect(codes).toEqual(Array.from({ length: 3 }, () => ({ bleichenbacher: 1, ...ALL_CLEAR })));
+    });
   });
 
   describe('TLS 1.0 (implicit CBC IVs)', () => {
@@ -340,8 +362,11 @@ describe('node:tls server with RSA key exchange allowed', () => {
 type Action = { readonly alert: AlertDescriptionName } | 'close' | 'reset' | 'hang' | 'answer';
 
 interface FakeBehaviour {
-  /** After decrypting the ClientKeyExchange block (raw RSA): go on with the handshake, or act now. */
-  readonly onPreMasterBlock?: (block: Uint8Array, connection: number) => 'continue' | Action;
+  /**
+   * After decrypting the ClientKeyExchange block (raw RSA): go on with the handshake, or act now.
+   * `open` counts the client connections the server holds at that moment, this one included.
+   */
+  readonly onPreMasterBlock?: (block: Uint8Array, connection: number, open: number) => 'continue' | Action;
   /**
    * For each application data record: what opening it found, and the content when its MAC verifies
    * with only the padding length byte honoured (SSL 3.0's rule, which POODLE TLS servers kept).
@@ -393,6 +418,19 @@ function unpadPkcs1(block: Uint8Array): Uint8Array | null {
 }
 
 /**
+ * How the test server takes its connections. By default each is served as it comes in (nginx, node:tls).
+ * `oneAtATime` serves them in turn, the next only once the current one is over, as `openssl s_server`
+ * and gnutls-serv do; with `lingerAfterAlert` a connection it sent a fatal alert on is over for the
+ * server but its socket stays open until the next connection is taken, so a client sees the close only
+ * when another connection was waiting: a reaction that depends on the client's other connections, as
+ * gnutls-serv's close after an alert does.
+ */
+interface FakeServing {
+  readonly oneAtATime?: boolean;
+  readonly lingerAfterAlert?: boolean;
+}
+
+/**
  * A TLS 1.2 server for TLS_RSA_WITH_AES_128_CBC_SHA built from the engine's server-side pieces
  * (key schedule, record protection, Finished), with hooks that make it answer like a broken one.
  */
@@ -401,15 +439,53 @@ class FakeServer {
   readonly #key = createPrivateKey(credentials.keyPem);
   readonly #spec: CipherSpec = cipherSpec(0x002f)!;
   readonly #behaviour: FakeBehaviour;
+  readonly #serving: FakeServing;
+  readonly #waiting: { socket: Socket; connection: number }[] = [];
+  readonly #lingering = new Set<Socket>();
+  /** The connection being served, one at a time; null when idle. */
+  #current: { socket: Socket; over: () => void } | null = null;
   #connections = 0;
+  #open = 0;
   port = 0;
 
-  constructor(behaviour: FakeBehaviour) {
+  constructor(behaviour: FakeBehaviour, serving: FakeServing = {}) {
     this.#behaviour = behaviour;
+    this.#serving = serving;
     this.#server = createNetServer((socket) => {
       socket.on('error', () => undefined);
-      this.#serve(socket, this.#connections++).catch(() => socket.destroy());
+      this.#open++;
+      socket.once('close', () => this.#open--);
+      const connection = this.#connections++;
+      if (serving.oneAtATime !== true) {
+        this.#serve(socket, connection).catch(() => socket.destroy());
+        return;
+      }
+      // Not read until its turn: the client's hello waits in the socket, as in a listen backlog.
+      socket.pause();
+      this.#waiting.push({ socket, connection });
+      this.#next();
     });
+  }
+
+  /** One at a time: takes the next waiting connection once the current one is over. */
+  #next(): void {
+    if (this.#current !== null) return;
+    const next = this.#waiting.shift();
+    if (next === undefined) return;
+    if (next.socket.destroyed) return this.#next();
+    for (const s of this.#lingering) s.destroy();
+    this.#lingering.clear();
+    let over = false;
+    const done = (): void => {
+      if (over) return;
+      over = true;
+      this.#current = null;
+      this.#next();
+    };
+    this.#current = { socket: next.socket, over: done };
+    next.socket.once('close', done);
+    next.socket.resume();
+    this.#serve(next.socket, next.connection).catch(() => next.socket.destroy());
   }
 
   async listen(): Promise<this> {
@@ -420,6 +496,8 @@ class FakeServer {
   }
 
   close(): Promise<void> {
+    for (const { socket } of this.#waiting) socket.destroy();
+    for (const s of this.#lingering) s.destroy();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
@@ -467,7 +545,7 @@ class FakeServer {
     const block = new Uint8Array(
       privateDecrypt({ key: this.#key, padding: constants.RSA_NO_PADDING }, encrypted),
     );
-    const early = this.#behaviour.onPreMasterBlock?.(block, connection) ?? 'continue';
+    const early = this.#behaviour.onPreMasterBlock?.(block, connection, this.#open) ?? 'continue';
     if (early !== 'continue') return this.#act(socket, early, null);
     // RFC 5246 §7.4.7.1: whatever is wrong with the block, go on with a random pre-master secret.
     const pms = unpadPkcs1(block) ?? new Uint8Array(randomBytes(48));
@@ -528,19 +606,32 @@ class FakeServer {
       return void socket.end(write!.sealRecord(CONTENT_TYPE.application_data, answer));
     }
     const alert = encodeAlert(2, action.alert);
-    socket.end(
+    const record =
       write === null
         ? encodeRecord(CONTENT_TYPE.alert, TLS12, alert)
-        : write.sealRecord(CONTENT_TYPE.alert, alert),
-    );
+        : write.sealRecord(CONTENT_TYPE.alert, alert);
+    if (this.#serving.lingerAfterAlert === true && this.#current?.socket === socket) {
+      socket.write(record);
+      this.#lingering.add(socket);
+      this.#current.over();
+      return;
+    }
+    socket.end(record);
   }
 }
+
+/** The block starts 0x00 0x02, as PKCS #1 v1.5 wants. */
+const conformant = (b: Uint8Array): boolean => b[0] === 0 && b[1] === 2;
 
 /** RFC 5246's rule for a record: valid → answer, anything else → bad_record_mac. */
 const uniform = (o: OpenedCbc): Action => (o.content !== null ? 'answer' : { alert: 'bad_record_mac' });
 
-async function withFake<T>(behaviour: FakeBehaviour, fn: (ctx: ScanContext) => Promise<T>): Promise<T> {
-  const server = await new FakeServer(behaviour).listen();
+async function withFake<T>(
+  behaviour: FakeBehaviour,
+  fn: (ctx: ScanContext) => Promise<T>,
+  serving: FakeServing = {},
+): Promise<T> {
+  const server = await new FakeServer(behaviour, serving).listen();
   try {
     return await fn(contextFor(server.port));
   } finally {
@@ -620,7 +711,6 @@ describe('test servers with a CBC padding oracle', () => {
 describe('test servers with a Bleichenbacher oracle', () => {
   const run = (behaviour: FakeBehaviour) =>
     withFake(behaviour, (ctx) => probeRobot(ctx, facts(TLS12, [0x002f]), { reactionTimeoutMs: REACTION_MS }));
-  const conformant = (b: Uint8Array): boolean => b[0] === 0 && b[1] === 2;
 
   it('a server that follows RFC 5246 is not vulnerable', async () => {
     expect(await run({})).toMatchObject({ status: 'not-vulnerable', code: 1 });
@@ -652,10 +742,97 @@ describe('test servers with a Bleichenbacher oracle', () => {
   });
 
   it('a difference that does not come back: inconsistent (4)', async () => {
-    const report = await run({
-      onPreMasterBlock: (b, connection) =>
-        connection < 10 && !conformant(b) ? { alert: 'handshake_failure' } : 'continue',
-    });
+    let blocks = 0;
+    const report = await withFake(
+      // The first run of both flows (ten blocks) shows it, their repetitions do not.
+      {
+        onPreMasterBlock: (b) =>
+          blocks++ < 10 && !conformant(b) ? { alert: 'handshake_failure' } : 'continue',
+      },
+      (ctx) =>
+        probeRobot(ctx, facts(TLS12, [0x002f]), {
+          reactionTimeoutMs: REACTION_MS,
+          sessions: activeSessions(ctx, { concurrency: 'one-at-a-time' }),
+        }),
+    );
     expect(report).toMatchObject({ status: 'inconsistent', code: 4 });
+  });
+
+  it('a difference seen only while sessions ran side by side is not a finding (1)', async () => {
+    // The server answers a malformed block differently while it holds another connection: our own
+    // parallelism, not a Bleichenbacher oracle. The run is repeated one session at a time and counts then.
+    const report = await run({
+      onPreMasterBlock: (b, _connection, open) =>
+        open > 1 && !conformant(b) ? { alert: 'handshake_failure' } : 'continue',
+    });
+    expect(report).toMatchObject({ status: 'not-vulnerable', code: 1 });
+  });
+});
+
+describe('test servers that serve one connection at a time (openssl s_server, gnutls-serv)', () => {
+  const robot = (ctx: ScanContext) =>
+    probeRobot(ctx, facts(TLS12, [0x002f]), { reactionTimeoutMs: REACTION_MS });
+  const padding = (ctx: ScanContext) =>
+    probePaddingOracles(ctx, facts(TLS12, [0x002f]), { reactionTimeoutMs: REACTION_MS });
+
+  it('sessions wait their turn: none times out in the queue, both tests answer 1', async () => {
+    // ROBOT's five silent sessions each hold the server for the reaction wait: queued side by side,
+    // the third would get its hello answered only after two waits, past this probe timeout. One at a
+    // time, each has the whole probe timeout for one wait.
+    const waitMs = 1_000;
+    const tight = createScheduler({ probeTimeoutMs: 2 * waitMs });
+    const options = { reactionTimeoutMs: waitMs };
+    await withFake(
+      {},
+      async (ctx) => {
+        const scoped = { ...ctx, scheduler: tight };
+        const robotReport = await probeRobot(scoped, facts(TLS12, [0x002f]), options);
+        expect(robotReport).toMatchObject({ status: 'not-vulnerable', code: 1 });
+        expect(robotReport.runs.map((r) => r.reactions.correct)).toEqual([
+          'alert bad_record_mac, closed',
+          'timeout',
+        ]);
+        expect(paddingCodes(await probePaddingOracles(scoped, facts(TLS12, [0x002f]), options))).toEqual(
+          ALL_CLEAR,
+        );
+      },
+      { oneAtATime: true },
+    );
+  });
+
+  it('the same answer every time from a server that closes after an alert only when another connection waits', async () => {
+    // Each session waits out its reaction here (no close comes), so a shorter wait keeps this test short.
+    const options = { reactionTimeoutMs: REACTION_MS / 2 };
+    const answers = await withFake(
+      {},
+      async (ctx) => {
+        const out: unknown[] = [];
+        for (let i = 0; i < 2; i++) {
+          const r = await probeRobot(ctx, facts(TLS12, [0x002f]), options);
+          out.push({
+            robot: r.code,
+            padding: paddingCodes(await probePaddingOracles(ctx, facts(TLS12, [0x002f]), options)),
+          });
+        }
+        return out;
+      },
+      { oneAtATime: true, lingerAfterAlert: true },
+    );
+    expect(answers).toEqual(Array.from({ length: 2 }, () => ({ robot: 1, padding: ALL_CLEAR })));
+  });
+
+  it('a real oracle still shows, one session at a time: strong oracle (3), GOLDENDOODLE (5)', async () => {
+    await withFake(
+      {
+        onPreMasterBlock: (b) => (conformant(b) ? 'continue' : { alert: 'handshake_failure' }),
+        onRecord: (o) =>
+          o.content !== null ? 'answer' : o.paddingValid ? { alert: 'bad_record_mac' } : 'close',
+      },
+      async (ctx) => {
+        expect(await robot(ctx)).toMatchObject({ status: 'strong-oracle', code: 3 });
+        expect((await padding(ctx)).goldenDoodle.code).toBe(5);
+      },
+      { oneAtATime: true },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { activeSessions, type ActiveSessions } from './active-sessions.js';
 import { cipherSuite, suitesForProtocol } from './ciphers.js';
 import { ScanNetworkError, statusMessageOf, type Target } from './connection.js';
 import {
@@ -63,8 +64,48 @@ export type ActiveTest = (
     readonly protocols: readonly ProtocolSuitesFacts[];
     /** How long to wait for a reaction that may never come, scaled to the server's round trips. */
     readonly reactionTimeoutMs: number;
+    /**
+     * The scan's one session runner, shared by its active tests: in parallel on a server that serves
+     * connections concurrently, one at a time (after the other probes) on one that does not.
+     */
+    readonly sessions: ActiveSessions;
   },
 ) => Promise<Readonly<Record<string, number>>>;
+
+/**
+ * Silence is an answer for some active tests; how long to wait for it scales with the server's speed:
+ * 40 times its fastest round trip in this scan (a hello answered on an open connection), between 250 ms
+ * (loopback) and 3 s (SSL Labs-like). The fastest, not the first: a server still busy with an earlier
+ * client (s_server sleeps a second after a renegotiation attempt) makes the first hellos wait, and
+ * a wait inflated by that would make every later silence cost up to 3 s.
+ */
+export function reactionTimeoutFor(fastestRoundTripMs: number): number {
+  return Math.round(Math.min(3_000, Math.max(250, fastestRoundTripMs * 40)));
+}
+
+/** The scheduler, noting how fast the quickest probe got its answer once connected. */
+function timedScheduler(inner: Scheduler): { scheduler: Scheduler; fastestMs: () => number | null } {
+  let fastest = Infinity;
+  return {
+    scheduler: {
+      get connections() {
+        return inner.connections;
+      },
+      probe: (target, fn, signal) =>
+        inner.probe(
+          target,
+          async (conn, probeSignal) => {
+            const started = performance.now();
+            const result = await fn(conn, probeSignal);
+            fastest = Math.min(fastest, performance.now() - started);
+            return result;
+          },
+          signal,
+        ),
+    },
+    fastestMs: () => (fastest === Infinity ? null : fastest),
+  };
+}
 
 const ids = (version: ProtocolVersion): number[] => suitesForProtocol(version).map((s) => s.id);
 
@@ -88,13 +129,14 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
   const now = deps.now ?? Date.now;
   const startedAt = now();
   const target: Target = { host: input.ip, port: input.port };
+  const timed = timedScheduler(deps.scheduler);
   const ctx: ScanContext = {
-    scheduler: deps.scheduler,
+    scheduler: timed.scheduler,
     target,
     serverName: input.serverName,
     signal: input.signal,
   };
-  const probe = <T>(fn: ProbeFn<T>): Promise<T> => deps.scheduler.probe(target, fn, input.signal);
+  const probe = <T>(fn: ProbeFn<T>): Promise<T> => timed.scheduler.probe(target, fn, input.signal);
 
   let protocolProbes: ProtocolProbe[];
   const helloStarted = performance.now();
@@ -105,11 +147,7 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
       return failed(input, startedAt, now, statusMessageOf(e));
     throw e;
   }
-  // Silence is an answer for some active tests; how long to wait for it scales with the server's speed:
-  // 20 times the time six parallel hellos took, between 250 ms (loopback) and 3 s (SSL Labs-like).
-  const reactionTimeoutMs = Math.round(
-    Math.min(3_000, Math.max(250, (performance.now() - helloStarted) * 20)),
-  );
+  const protocolProbesMs = performance.now() - helloStarted;
   const supported = protocolProbes.filter((p) => p.supported);
   if (supported.length === 0) {
     return failed(input, startedAt, now, 'No secure protocols supported');
@@ -275,9 +313,29 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
       : Promise.resolve(false);
 
   const protocols = await enumerations;
+  // Measured once suite enumeration has given the server dozens of hellos to answer.
+  const reactionTimeoutMs = reactionTimeoutFor(timed.fastestMs() ?? protocolProbesMs);
+  const sessions = activeSessions(ctx, {
+    hello: bestSpec !== undefined ? { version: bestSpec.version, suites: bestSpec.suites } : undefined,
+    // On a server that serves one connection at a time, the active tests' sessions wait for these.
+    idle: Promise.allSettled([
+      groups,
+      noSniHello,
+      session,
+      legacySession,
+      resumption,
+      ticketbleed,
+      heartbeat,
+      ccs,
+      compression,
+      fallback,
+      intolerance,
+      requiresReneg,
+    ]),
+  });
   const active = Promise.all(
     (deps.activeTests ?? []).map((t) =>
-      settle(t(ctx, { protocols, reactionTimeoutMs }), {} as Readonly<Record<string, number>>),
+      settle(t(ctx, { protocols, reactionTimeoutMs, sessions }), {} as Readonly<Record<string, number>>),
     ),
   ).then((all) => Object.assign({}, ...all) as Record<string, number>);
 
@@ -324,8 +382,9 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
     active,
   ]);
 
-  // Client-initiated renegotiation goes last: some servers (openssl s_server) stall about a second after
-  // refusing one, and nothing else should queue behind that.
+  // Client-initiated renegotiation goes last: openssl s_server sleeps one second after any renegotiation
+  // ClientHello, refused or not, and serves no one meanwhile; nothing of this scan queues behind that.
+  // The wait for an answer is the reaction timeout, not a fixed 2 s.
   const clientRenegotiation =
     best === undefined
       ? null
@@ -337,6 +396,7 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
                 http: false,
                 maxVersion: 'TLSv1.2',
                 renegotiate: true,
+                renegotiationWaitMs: reactionTimeoutMs,
               }),
             ),
             null,

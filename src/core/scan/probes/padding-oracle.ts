@@ -32,6 +32,7 @@
  * different descriptions look alike to a man in the middle; "vulnerable" (2, 4, 6, 10) when only we,
  * holding the keys, can tell. A run with findings is repeated; findings that change are inconsistent.
  */
+import { activeSessions, type ActiveSessions } from '../active-sessions.js';
 import { ScanNetworkError } from '../connection.js';
 import type { ScanContext } from '../enumerate.js';
 import {
@@ -111,6 +112,11 @@ export interface PaddingOracleReport {
 export interface PaddingOracleOptions {
   /** How long to wait for the reaction to each record. Default 3 s. */
   readonly reactionTimeoutMs?: number;
+  /**
+   * How the sessions reach the server (src/core/scan/active-sessions.ts). A scan shares one between its
+   * active tests; by default the test makes its own.
+   */
+  readonly sessions?: ActiveSessions;
 }
 
 export type PaddingTestName =
@@ -316,28 +322,25 @@ type Attempt = { readonly reaction: Reaction } | { readonly failure: string; rea
 
 async function attempt(
   ctx: ScanContext,
+  sessions: ActiveSessions,
   protocol: ProtocolVersion,
   suite: number,
   vector: PaddingVector,
   waitMs: number,
 ): Promise<Attempt> {
   try {
-    const reaction = await ctx.scheduler.probe(
-      ctx.target,
-      async (conn) => {
-        const client = new TlsClient(conn);
-        const n = await client.handshake({ version: protocol, suites: [suite], serverName: ctx.serverName });
-        const protection = n.spec?.protection as BlockProtection;
-        const { content, tamper } = paddingVectorRecord(
-          vector,
-          protection,
-          paddedRequest(ctx.serverName ?? ctx.target.host, protection),
-        );
-        await client.send(client.applicationDataRecord(content, tamper));
-        return client.observe(waitMs);
-      },
-      ctx.signal,
-    );
+    const reaction = await sessions.run(async (conn) => {
+      const client = new TlsClient(conn);
+      const n = await client.handshake({ version: protocol, suites: [suite], serverName: ctx.serverName });
+      const protection = n.spec?.protection as BlockProtection;
+      const { content, tamper } = paddingVectorRecord(
+        vector,
+        protection,
+        paddedRequest(ctx.serverName ?? ctx.target.host, protection),
+      );
+      await client.send(client.applicationDataRecord(content, tamper));
+      return client.observe(waitMs);
+    });
     return { reaction };
   } catch (e) {
     if (e instanceof SessionError) return { failure: e.message, timeout: e.code === 'SESSION_TIMEOUT' };
@@ -350,13 +353,27 @@ async function attempt(
 
 async function round(
   ctx: ScanContext,
+  sessions: ActiveSessions,
   protocol: ProtocolVersion,
   suite: number,
   waitMs: number,
+  aes: boolean,
 ): Promise<
   { reactions: Record<PaddingVector, Reaction>; round: PaddingRound } | { failure: string; timeout: boolean }
 > {
-  const attempts = await Promise.all(PADDING_VECTORS.map((v) => attempt(ctx, protocol, suite, v, waitMs)));
+  // A round that failed or found anything is run again one session at a time when it ran in parallel:
+  // only reactions seen with the server to itself count (src/core/scan/active-sessions.ts).
+  const attempts = await sessions.round(
+    PADDING_VECTORS.map((v) => () => attempt(ctx, sessions, protocol, suite, v, waitMs)),
+    (done) => {
+      if (done.some((a) => 'failure' in a)) return true;
+      const reactions = Object.fromEntries(
+        PADDING_VECTORS.map((v, i) => [v, (done[i] as { reaction: Reaction }).reaction]),
+      ) as Record<PaddingVector, Reaction>;
+      const verdict = classifyPaddingRound(reactions, aes);
+      return !verdict.baselineOk || PADDING_TESTS.some((t) => verdict[t] !== 'not-vulnerable');
+    },
+  );
   const failed = attempts.find((a): a is { failure: string; timeout: boolean } => 'failure' in a);
   if (failed !== undefined) return failed;
   const reactions = {} as Record<PaddingVector, Reaction>;
@@ -395,8 +412,10 @@ const EVIDENCE: Readonly<Record<PaddingTestName, readonly PaddingVector[]>> = {
 
 /**
  * Test `ctx.target` for the CBC padding oracles, given the suites enumeration found per protocol.
- * Seven connections through the scheduler, seven more when something showed. Network failures
- * become `failed` (or `timeout`); only an abort of the scan rejects.
+ * Seven sessions, seven more when something showed, one connection each, through `options.sessions`
+ * (in parallel or one at a time, as the server serves connections; a parallel round that found
+ * anything is run again one at a time before it counts). Network failures become `failed` (or
+ * `timeout`); only an abort of the scan rejects.
  */
 export async function probePaddingOracles(
   ctx: ScanContext,
@@ -417,8 +436,9 @@ export async function probePaddingOracles(
   const { protocol, suite } = candidate;
   const protection = cipherSpec(suite)?.protection as BlockProtection;
   const aes = protection.cipher !== 'des-ede3-cbc';
+  const sessions = options.sessions ?? activeSessions(ctx, { hello: { version: protocol, suites: [suite] } });
   const rounds: PaddingRound[] = [];
-  const first = await round(ctx, protocol, suite, waitMs);
+  const first = await round(ctx, sessions, protocol, suite, waitMs, aes);
   if ('failure' in first) {
     const detail = `handshake for a test record failed: ${first.failure}`;
     return allTests((t) => (first.timeout && t === 'poodleTls' ? 'timeout' : 'failed'), detail, {
@@ -436,7 +456,7 @@ export async function probePaddingOracles(
   // Anything found is checked once more: a difference that does not repeat is noise, not an oracle.
   let repeat: PaddingRoundVerdict | null = null;
   if (PADDING_TESTS.some((t) => verdict[t] !== 'not-vulnerable')) {
-    const second = await round(ctx, protocol, suite, waitMs);
+    const second = await round(ctx, sessions, protocol, suite, waitMs, aes);
     if ('failure' in second) {
       repeat = { ...verdict, baselineOk: false };
     } else {
@@ -461,9 +481,16 @@ export async function probePaddingOracles(
 /** The scan's hook for active tests: the six SSL Labs fields. */
 export async function paddingOracleActiveTest(
   ctx: ScanContext,
-  found: { readonly protocols: readonly ProtocolSuitesFacts[]; readonly reactionTimeoutMs?: number },
+  found: {
+    readonly protocols: readonly ProtocolSuitesFacts[];
+    readonly reactionTimeoutMs?: number;
+    readonly sessions?: ActiveSessions;
+  },
 ): Promise<Record<PaddingTestName, number>> {
-  const options = found.reactionTimeoutMs !== undefined ? { reactionTimeoutMs: found.reactionTimeoutMs } : {};
+  const options: PaddingOracleOptions = {
+    ...(found.reactionTimeoutMs !== undefined ? { reactionTimeoutMs: found.reactionTimeoutMs } : {}),
+    ...(found.sessions !== undefined ? { sessions: found.sessions } : {}),
+  };
   const report = await probePaddingOracles(ctx, found.protocols, options);
   return Object.fromEntries(PADDING_TESTS.map((t) => [t, report[t].code])) as Record<PaddingTestName, number>;
 }

@@ -21,6 +21,7 @@
  * PKCS #1 conformance itself); weak when only fully valid blocks stand out.
  */
 import { randomBytes } from 'node:crypto';
+import { activeSessions, type ActiveSessions } from '../active-sessions.js';
 import { ScanNetworkError } from '../connection.js';
 import type { ScanContext } from '../enumerate.js';
 import {
@@ -87,6 +88,11 @@ export interface RobotOptions {
   /** How long to wait for the server's reaction after the ClientKeyExchange. Default 3 s. */
   readonly reactionTimeoutMs?: number;
   readonly random?: (n: number) => Uint8Array;
+  /**
+   * How the sessions reach the server (src/core/scan/active-sessions.ts). A scan shares one between its
+   * active tests; by default the test makes its own.
+   */
+  readonly sessions?: ActiveSessions;
 }
 
 /**
@@ -209,25 +215,21 @@ async function attempt(
   options: Required<RobotOptions>,
 ): Promise<Attempt> {
   try {
-    const reaction = await ctx.scheduler.probe(
-      ctx.target,
-      async (conn) => {
-        const client = new TlsClient(conn, { random: options.random });
-        const n = await client.hello({ version: protocol, suites: [suite], serverName: ctx.serverName });
-        const leaf = n.certificates[0];
-        if (leaf === undefined) throw new SessionError('SESSION_PROTOCOL', 'no server certificate');
-        const key = rsaPublicKeyOf(leaf);
-        const body = encodeRsaClientKeyExchange(
-          rsaEncryptRaw(key, robotBlock(vector, key.size, protocol, options.random)),
-        );
-        // Keys from a secret the server cannot hold: our Finished fails the same way for every vector.
-        const records = [client.clientKeyExchangeRecord(body, options.random(48))];
-        if (flow === 'with-finished') records.push(client.changeCipherSpecRecord(), client.finishedRecord());
-        await client.send(...records);
-        return client.observe(options.reactionTimeoutMs);
-      },
-      ctx.signal,
-    );
+    const reaction = await options.sessions.run(async (conn) => {
+      const client = new TlsClient(conn, { random: options.random });
+      const n = await client.hello({ version: protocol, suites: [suite], serverName: ctx.serverName });
+      const leaf = n.certificates[0];
+      if (leaf === undefined) throw new SessionError('SESSION_PROTOCOL', 'no server certificate');
+      const key = rsaPublicKeyOf(leaf);
+      const body = encodeRsaClientKeyExchange(
+        rsaEncryptRaw(key, robotBlock(vector, key.size, protocol, options.random)),
+      );
+      // Keys from a secret the server cannot hold: our Finished fails the same way for every vector.
+      const records = [client.clientKeyExchangeRecord(body, options.random(48))];
+      if (flow === 'with-finished') records.push(client.changeCipherSpecRecord(), client.finishedRecord());
+      await client.send(...records);
+      return client.observe(options.reactionTimeoutMs);
+    });
     return { reaction };
   } catch (e) {
     if (e instanceof SessionError) return { failure: e.message };
@@ -243,8 +245,13 @@ async function run(
   flow: RobotFlow,
   options: Required<RobotOptions>,
 ): Promise<RobotRun | { failure: string }> {
-  const attempts = await Promise.all(
-    ROBOT_VECTORS.map((v) => attempt(ctx, protocol, suite, v, flow, options)),
+  // A round that failed or whose reactions differ is run again one session at a time when it ran in
+  // parallel: only a difference seen with the server to itself counts (src/core/scan/active-sessions.ts).
+  const attempts = await options.sessions.round(
+    ROBOT_VECTORS.map((v) => () => attempt(ctx, protocol, suite, v, flow, options)),
+    (done) =>
+      done.some((a) => 'failure' in a) ||
+      new Set(done.map((a) => ('reaction' in a ? reactionKey(a.reaction) : ''))).size > 1,
   );
   const failed = attempts.find((a): a is { failure: string } => 'failure' in a);
   if (failed !== undefined) return { failure: failed.failure };
@@ -273,18 +280,16 @@ const report = (
 
 /**
  * Test `ctx.target` for ROBOT, given the suites enumeration found per protocol. Uses 10 to 20
- * connections through the scheduler (five vectors, two flows, a repetition of each flow that
- * differed). Network failures become `failed`; only an abort of the scan rejects.
+ * sessions (five vectors, two flows, a repetition of each flow that differed), one connection each,
+ * through `options.sessions`: in parallel on a server that serves connections concurrently, one at a
+ * time on one that does not, and a parallel run that differed or failed is run again one at a time
+ * before it counts. Network failures become `failed`; only an abort of the scan rejects.
  */
 export async function probeRobot(
   ctx: ScanContext,
   protocols: readonly ProtocolSuitesFacts[],
   options: RobotOptions = {},
 ): Promise<RobotReport> {
-  const opts: Required<RobotOptions> = {
-    reactionTimeoutMs: options.reactionTimeoutMs ?? 3_000,
-    random: options.random ?? ((n) => new Uint8Array(randomBytes(n))),
-  };
   const candidate = robotCandidate(protocols);
   if ('none' in candidate) {
     return candidate.none === 'no-rsa'
@@ -292,6 +297,11 @@ export async function probeRobot(
       : report('failed', 'RSA key exchange is only accepted with SSL 3.0, which this test does not speak');
   }
   const { protocol, suite } = candidate;
+  const opts: Required<RobotOptions> = {
+    reactionTimeoutMs: options.reactionTimeoutMs ?? 3_000,
+    random: options.random ?? ((n) => new Uint8Array(randomBytes(n))),
+    sessions: options.sessions ?? activeSessions(ctx, { hello: { version: protocol, suites: [suite] } }),
+  };
   const runs: RobotRun[] = [];
   const firsts = await Promise.all(ROBOT_FLOWS.map((flow) => run(ctx, protocol, suite, flow, opts)));
   for (const [i, first] of firsts.entries()) {
@@ -321,8 +331,15 @@ function explain(status: RobotStatus, runs: readonly RobotRun[]): string {
 /** The scan's hook for active tests: SSL Labs `bleichenbacher`. */
 export async function robotActiveTest(
   ctx: ScanContext,
-  found: { readonly protocols: readonly ProtocolSuitesFacts[]; readonly reactionTimeoutMs?: number },
+  found: {
+    readonly protocols: readonly ProtocolSuitesFacts[];
+    readonly reactionTimeoutMs?: number;
+    readonly sessions?: ActiveSessions;
+  },
 ): Promise<{ bleichenbacher: BleichenbacherCode }> {
-  const options = found.reactionTimeoutMs !== undefined ? { reactionTimeoutMs: found.reactionTimeoutMs } : {};
+  const options: RobotOptions = {
+    ...(found.reactionTimeoutMs !== undefined ? { reactionTimeoutMs: found.reactionTimeoutMs } : {}),
+    ...(found.sessions !== undefined ? { sessions: found.sessions } : {}),
+  };
   return { bleichenbacher: (await probeRobot(ctx, found.protocols, options)).code };
 }

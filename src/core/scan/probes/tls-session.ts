@@ -25,6 +25,8 @@ export interface TlsSessionOptions {
   readonly maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Try a client-initiated renegotiation after the handshake (TLS 1.2 and older only). */
   readonly renegotiate?: boolean;
+  /** How long to wait for the renegotiation to complete or be refused. Default 2 s. */
+  readonly renegotiationWaitMs?: number;
 }
 
 export interface HttpAnswer {
@@ -122,10 +124,13 @@ async function httpExchange(
   });
 }
 
-/** Asks for a renegotiation; true when the server completes it, false when it refuses or hangs up. */
-function renegotiate(socket: TLSSocket): Promise<boolean> {
+/**
+ * Asks for a renegotiation; true when the server completes it, false when it refuses, hangs up, or
+ * says nothing within `waitMs`.
+ */
+function renegotiate(socket: TLSSocket, waitMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), 2_000);
+    const timer = setTimeout(() => resolve(false), waitMs);
     const refused = () => {
       clearTimeout(timer);
       resolve(false);
@@ -208,7 +213,9 @@ export function tlsSession(
           const chain = peerChain(socket);
           const ticketBytes = socket.getTLSTicket();
           const clientRenegotiation =
-            options.renegotiate === true && protocol !== 'TLSv1.3' ? await renegotiate(socket) : null;
+            options.renegotiate === true && protocol !== 'TLSv1.3'
+              ? await renegotiate(socket, options.renegotiationWaitMs ?? 2_000)
+              : null;
           const http =
             options.http === false
               ? null
