@@ -68,8 +68,10 @@ export function deriveFlags(
     // BEAST: a CBC suite usable with SSL 3.0 or TLS 1.0 (the implicit-IV protocols).
     vulnBeast: suitesOf(facts.protocols, SSL3, TLS10).some((a) => isCbc(a.suite)),
     // bit 0 insecure client-initiated, 1 secure (RFC 5746), 2 secure client-initiated, 3 secure required.
+    // Bit 0 comes from the scanner's own legacy client: node:tls (OpenSSL) never renegotiates
+    // without RFC 5746, so its clientRenegotiation can only ever show bit 2.
     renegSupport:
-      (clientReneg && !secure ? 1 : 0) |
+      (facts.insecureRenegotiation === true ? 1 : 0) |
       (secure ? 2 : 0) |
       (clientReneg && secure ? 4 : 0) |
       (facts.requiresSecureRenegotiation ? 8 : 0),

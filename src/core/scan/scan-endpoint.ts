@@ -11,6 +11,11 @@ import {
 } from './enumerate.js';
 import { ccsInjectionProbe } from './probes/ccs-injection.js';
 import { heartbleedProbe, type HeartbeatFacts } from './probes/heartbleed.js';
+import {
+  insecureRenegotiationProbe,
+  refusesClientRenegotiation,
+  renegotiationHello,
+} from './probes/insecure-renegotiation.js';
 import { sendHello, type HelloOutcome, type HelloSpec } from './probes/hello.js';
 import { ticketbleedProbe } from './probes/ticketbleed.js';
 import { tlsSession, type TlsSessionResult } from './probes/tls-session.js';
@@ -402,6 +407,24 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
             null,
           )
         )?.clientRenegotiation ?? null);
+  // Insecure client-initiated renegotiation, with the scanner's own legacy client; not asked again
+  // when the answer is already known, since s_server's second of sleep after the refusal above would
+  // hold up this probe and so the scan (src/core/scan/probes/insecure-renegotiation.ts).
+  const legacyHello = renegotiationHello(protocols);
+  const insecureRenegotiation =
+    legacyHello === null
+      ? null
+      : refusesClientRenegotiation(serverHello.secureRenegotiation, clientRenegotiation)
+        ? false
+        : await settle(
+            probe((conn, signal) =>
+              insecureRenegotiationProbe(conn, signal, legacyHello, {
+                serverName: input.serverName,
+                reactionTimeoutMs,
+              }),
+            ),
+            null,
+          );
   const sessionFacts: SessionFacts | null =
     sessionResult === null
       ? null
@@ -428,6 +451,7 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
     serverHello,
     session: sessionFacts,
     requiresSecureRenegotiation: requires,
+    insecureRenegotiation,
     compression: compressionFacts,
     fallbackScsv: fallbackFacts,
     protocolIntolerance: intoleranceBits,
@@ -469,6 +493,7 @@ function failed(
     },
     session: null,
     requiresSecureRenegotiation: false,
+    insecureRenegotiation: null,
     compression: null,
     fallbackScsv: undefined,
     protocolIntolerance: 0,

@@ -173,6 +173,12 @@ export interface EndpointFacts {
   readonly session: SessionFacts | null;
   /** The server refuses hellos without secure renegotiation signalling (renegSupport bit 3). */
   readonly requiresSecureRenegotiation: boolean;
+  /**
+   * A client without RFC 5746 signalling renegotiated after a TLS 1.0–1.2 handshake (renegSupport
+   * bit 0, CVE-2009-3555); null when not tested (no TLS 1.0–1.2 suite the scanner's session engine
+   * runs, or the first handshake failed).
+   */
+  readonly insecureRenegotiation: boolean | null;
   /** DEFLATE accepted; null when not testable. */
   readonly compression: boolean | null;
   /** TLS_FALLBACK_SCSV honoured; undefined with a single protocol (cannot be tested), null when the test failed. */

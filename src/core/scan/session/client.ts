@@ -108,6 +108,11 @@ export interface HelloOptions {
   readonly groups?: readonly number[];
   /** Offer the extended master secret (RFC 7627); default true. */
   readonly extendedMasterSecret?: boolean;
+  /**
+   * Offer renegotiation_info (RFC 5746 §3.4); default true. False sends neither the extension nor the
+   * SCSV: a legacy client, as an insecure-renegotiation probe needs.
+   */
+  readonly renegotiationInfo?: boolean;
   /** Extra extensions, after the engine's own. */
   readonly extensions?: readonly Extension[];
 }
@@ -139,6 +144,15 @@ export interface TlsClientOptions {
 export interface ObserveOptions {
   /** After a fatal alert or application data, how long to wait for the close. Default 500 ms. */
   readonly closeGraceMs?: number;
+  /**
+   * Stop as soon as this holds for what arrived so far (checked after each record); the reaction
+   * then ends in `timeout`, the connection still open. For probes whose answer is decided by one
+   * message (a ServerHello, a warning alert) rather than by how the connection ends.
+   */
+  readonly until?: (seen: {
+    readonly alerts: readonly ObservedAlert[];
+    readonly handshakeTypes: readonly number[];
+  }) => boolean;
 }
 
 const utf8 = new TextEncoder();
@@ -281,7 +295,7 @@ export class TlsClient {
     }
     exts.push(supportedGroupsExtension(options.groups ?? ECDHE_GROUPS), ecPointFormatsExtension());
     if (options.version >= TLS12) exts.push(signatureAlgorithmsExtension(SIGNATURE_SCHEMES));
-    exts.push(renegotiationInfoExtension());
+    if (options.renegotiationInfo !== false) exts.push(renegotiationInfoExtension());
     if (options.extendedMasterSecret !== false) exts.push(extendedMasterSecretExtension());
     exts.push(...(options.extensions ?? []));
     return exts;
@@ -449,6 +463,25 @@ export class TlsClient {
 
   // --- Records after the handshake ----------------------------------------------------------------
 
+  /**
+   * A new ClientHello, protected under the session: a client-initiated renegotiation (RFC 5246
+   * §7.4.1.2). It carries the extensions `hello()` would build from `options` but never
+   * renegotiation_info (the engine does not send the client_verify_data a secure renegotiation
+   * needs, RFC 5746 §3.5), so only a server that allows insecure renegotiation goes on with it. Its
+   * answer is for `observe()`; the engine does not run the second handshake.
+   */
+  renegotiationHelloRecord(options: HelloOptions): Uint8Array {
+    if (!this.#established) throw new TypeError('no established session to renegotiate');
+    const message = buildClientHello({
+      version: options.version,
+      random: this.#random(32),
+      cipherSuites: options.suites,
+      extensions: this.#helloExtensions({ ...options, renegotiationInfo: false }),
+      padToAvoid256To511: true,
+    });
+    return this.protectedRecord(CONTENT_TYPE.handshake, message);
+  }
+
   /** A protected record of any content type, with optional tampering. */
   protectedRecord(type: number, content: Uint8Array, tamper?: RecordTamper): Uint8Array {
     if (this.#write === null)
@@ -485,6 +518,10 @@ export class TlsClient {
       deadline = Math.min(deadline, Date.now() + grace);
     };
     for (;;) {
+      if (options.until?.({ alerts, handshakeTypes }) === true) {
+        end = 'timeout';
+        break;
+      }
       const ev = await this.#channel.next(deadline);
       if (ev.kind === 'closed' || ev.kind === 'reset' || ev.kind === 'timeout') {
         end = ev.kind;

@@ -2,6 +2,7 @@ import { getDiffieHellman } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { ProbeConnection } from '../../../../src/core/scan/connection.js';
+import { insecureRenegotiationProbe } from '../../../../src/core/scan/probes/insecure-renegotiation.js';
 import {
   RecordProtection,
   SessionError,
@@ -30,6 +31,7 @@ import {
   encodeRecord,
   extendedMasterSecretExtension,
   parseClientHello,
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
   type TlsRecord,
 } from '../../../../src/core/scan/wire/index.js';
 
@@ -325,5 +327,112 @@ describe('TlsClient: what the server refuses or gets wrong', () => {
     expect(seen[0]?.signatureAlgorithms?.length).toBeGreaterThan(4);
     expect(seen[1]?.serverNames).toBeUndefined();
     expect(seen[1]?.signatureAlgorithms).toBeUndefined();
+  });
+});
+
+describe('TlsClient: renegotiation without RFC 5746', () => {
+  const helloOf = (content: Uint8Array) => {
+    const [m] = new HandshakeReassembler().push(content);
+    expect(m?.type).toBe(HANDSHAKE_TYPE.client_hello);
+    return parseClientHello(m!.body);
+  };
+
+  it('renegotiationInfo: false sends neither the extension nor the SCSV; the default sends the extension', async () => {
+    const seen: ReturnType<typeof parseClientHello>[] = [];
+    for (const renegotiationInfo of [false, undefined]) {
+      await new TlsClient(
+        memoryConnection((b, _reply, close) => {
+          seen.push(helloOf(records(b)[0]!.fragment));
+          close();
+        }),
+      )
+        .hello({ ...hello, ...(renegotiationInfo === undefined ? {} : { renegotiationInfo }) })
+        .catch(() => undefined);
+    }
+    expect(seen[0]?.renegotiationInfo).toBeUndefined();
+    expect(seen[0]?.renegotiationScsv).toBe(false);
+    expect(seen[0]?.cipherSuites).not.toContain(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    expect(seen[1]?.renegotiationInfo).toEqual(new Uint8Array(0));
+  });
+
+  it('renegotiationHelloRecord: a ClientHello without renegotiation_info, protected under the session, once established', async () => {
+    let renegotiation: ReturnType<typeof parseClientHello> | null = null;
+    const client = new TlsClient(
+      memoryConnection(
+        anonServer({
+          onData: (content) => {
+            renegotiation = helloOf(content);
+            return null;
+          },
+        }),
+      ),
+    );
+    expect(() => client.renegotiationHelloRecord(hello)).toThrow(TypeError);
+    await client.handshake({ ...hello, renegotiationInfo: false });
+    const record = client.renegotiationHelloRecord(hello);
+    expect(records(record)[0]?.type).toBe(CONTENT_TYPE.handshake);
+    await client.send(record);
+    await client.observe(50);
+    expect(renegotiation).toMatchObject({ cipherSuites: [SUITE], renegotiationScsv: false });
+    expect(renegotiation!.renegotiationInfo).toBeUndefined();
+  });
+
+  it('observe stops as soon as `until` holds, before the close that follows', async () => {
+    const client = new TlsClient(
+      memoryConnection(
+        anonServer({
+          onData: (_c, write) => write.sealRecord(CONTENT_TYPE.alert, encodeAlert(1, 'no_renegotiation')),
+        }),
+      ),
+    );
+    await client.handshake(hello);
+    await client.send(client.renegotiationHelloRecord(hello));
+    const r = await client.observe(5_000, { until: (seen) => seen.alerts.length > 0 });
+    expect(r.alerts).toMatchObject([{ name: 'no_renegotiation', levelName: 'warning', encrypted: true }]);
+    expect(r.end).toBe('timeout');
+    expect(r.elapsedMs).toBeLessThan(1_000);
+  });
+});
+
+describe('insecureRenegotiationProbe against the in-memory server', () => {
+  const run = (onData: AnonServerOptions['onData']) =>
+    insecureRenegotiationProbe(
+      memoryConnection(anonServer({ onData })),
+      new AbortController().signal,
+      { version: TLS12, suites: [SUITE] },
+      { serverName: null, reactionTimeoutMs: 100 },
+    );
+
+  it('a ServerHello in answer is an accepted renegotiation', async () => {
+    const accept: AnonServerOptions['onData'] = (_c, write) =>
+      write.sealRecord(
+        CONTENT_TYPE.handshake,
+        buildServerHello({ version: TLS12, random: new Uint8Array(32), cipherSuite: SUITE }),
+      );
+    expect(await run(accept)).toBe(true);
+  });
+
+  it('a no_renegotiation warning, a handshake_failure, a close or silence is a refusal', async () => {
+    const alert =
+      (level: number, name: 'no_renegotiation' | 'handshake_failure'): AnonServerOptions['onData'] =>
+      (_c, write) =>
+        write.sealRecord(CONTENT_TYPE.alert, encodeAlert(level, name));
+    expect(await run(alert(1, 'no_renegotiation'))).toBe(false);
+    expect(await run(alert(2, 'handshake_failure'))).toBe(false);
+    expect(await run(() => new Uint8Array(0))).toBe(false);
+    expect(await run(() => null)).toBe(false);
+  });
+
+  it('a first handshake that fails leaves the question open (null)', async () => {
+    const probe = insecureRenegotiationProbe(
+      memoryConnection((_b, reply, close) => {
+        reply(buildAlertRecord('handshake_failure'));
+        close();
+      }),
+      new AbortController().signal,
+      { version: TLS12, suites: [SUITE] },
+      { serverName: null, reactionTimeoutMs: 100 },
+    );
+    expect(await probe).toBeNull();
   });
 });
