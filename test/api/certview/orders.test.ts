@@ -545,6 +545,68 @@ describe.each(storeFactories)('enrollment orders on $name', (factory) => {
   });
 
   describe('errors', () => {
+    it('answers malformed bodies with a coded 4xx, never a 500 or a stack trace', async () => {
+      const base = order();
+      const weird: unknown[] = [
+        null,
+        0,
+        -1,
+        1e308,
+        '',
+        ' ',
+        'x'.repeat(5000),
+        true,
+        [],
+        [null],
+        {},
+        { a: [] },
+      ];
+      const bodies: unknown[] = [];
+      for (const v of weird) {
+        for (const key of Object.keys(base)) bodies.push({ ...base, [key]: v });
+        for (const key of Object.keys(base.certificate)) {
+          bodies.push({ ...base, certificate: { ...base.certificate, [key]: v } });
+        }
+        bodies.push({ ...base, certificate: { ...base.certificate, csr: { autoGenerateCSR: v } } });
+        bodies.push({ ...base, validity: { validityDays: v } });
+        bodies.push({ ...base, validity: { customExpirationDate: v } });
+        bodies.push({ ...base, renewal: { renewalOfCertificate: v } });
+        bodies.push({ ...base, intermediateCA: { serialNumber: v } });
+      }
+      for (const body of bodies) {
+        for (const res of [
+          await send('requester', 'POST', ORDERS, body),
+          await send('requester', 'PUT', `${ORDERS}/00000000-0000-0000-0000-000000000000`, body),
+        ]) {
+          // Optional fields take null and empty values; everything else is refused with its code.
+          if (res.statusCode === 200) continue;
+          expect(
+            res.statusCode,
+            `${JSON.stringify(body).slice(0, 200)} → ${res.body}`,
+          ).toBeGreaterThanOrEqual(400);
+          expect(res.statusCode, res.body).toBeLessThan(500);
+          expect(typeof json(res).response.code, res.body).toBe('number');
+          expect(res.body).not.toMatch(/at .*\.(ts|js):\d+/);
+        }
+      }
+      for (const body of [
+        null,
+        7,
+        'APPROVED',
+        { status: 7, comment: [] },
+        { status: 'approved', comment: 'x'.repeat(2000) },
+      ]) {
+        const res = await send(
+          'approver',
+          'PUT',
+          `${ORDERS}/00000000-0000-0000-0000-000000000000/status`,
+          JSON.stringify(body),
+        );
+        expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode, res.body).toBeLessThan(500);
+      }
+    });
+
     it('1903 names every missing parameter', async () => {
       const res = await send('requester', 'POST', ORDERS, { certificate: { csr: {} }, validity: {} });
       expectCode(res, 400, 1903);
