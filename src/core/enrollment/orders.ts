@@ -453,9 +453,11 @@ export function createOrder(
   return audited(deps, ctx, ORDER_EVENTS.create, async () => {
     requireRole(ctx, ORDERING_ROLES, 'place certificate orders');
     const ca = await resolveCa(deps, input.intermediateCA);
+    // Before the draft, which may generate a key pair for nothing.
+    if (input.renewal !== null) {
+      await checkRenewal(deps, ctx.principal.accountId, input.renewal.renewalOfCertificate);
+    }
     const { fields, privateKeyPem } = await draft(deps, ctx, input, ca);
-    if (fields.renewalOfCertificate !== null)
-      await checkRenewal(deps, ctx.principal.accountId, fields.renewalOfCertificate);
     const now = deps.clock.now();
     const order: OrderRecord = {
       ...fields,
