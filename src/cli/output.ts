@@ -35,3 +35,14 @@ export function reportFailure(
   write(`certgrid: ${msg}\n`);
   return 1;
 }
+
+/** Left-aligned columns two spaces apart, header first, each line without trailing blanks. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}

@@ -1,3 +1,4 @@
+import { table } from '../output.js';
 import type { OrganizationInput } from '../../core/enrollment/catalog.js';
 import { listProducts } from '../../core/enrollment/catalog.js';
 import type { EvApproverRecord, OrganizationRecord } from '../../core/enrollment/repository.js';
@@ -14,17 +15,6 @@ import type { Io } from '../program.js';
 interface CustomerOptions extends CommonOptions {
   customer: string;
   json?: boolean;
-}
-
-/** Left-aligned columns two spaces apart, header first. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
 const day = (d: Date): string => d.toISOString().slice(0, 10);

@@ -1,3 +1,4 @@
+import { table } from '../output.js';
 import {
   expandTargets,
   parsePortList,
@@ -55,13 +56,7 @@ export function summaryTable(summary: ScanSummary): string {
     e.subject ?? '',
     date(e.validTo),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  const out = tls.length > 0 ? [line(header), ...rows.map(line)] : [];
+  const out = tls.length > 0 ? [table(header, rows).trimEnd()] : [];
   const reasons = new Map<string, number>();
   for (const e of summary.endpoints)
     if (e.failure !== null) reasons.set(e.failure, (reasons.get(e.failure) ?? 0) + 1);

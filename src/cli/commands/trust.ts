@@ -1,3 +1,4 @@
+import { table } from '../output.js';
 import { readFile } from 'node:fs/promises';
 import type { AddedTrustedRoot, TrustedRootRecord } from '../../core/analysis/index.js';
 import { CertgridError } from '../../core/errors.js';
@@ -17,17 +18,6 @@ interface CustomerOptions extends CommonOptions {
 
 export interface TrustRemoveOptions extends CustomerOptions {
   certhash: string;
-}
-
-/** Left-aligned columns two spaces apart, header first. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
