@@ -1,11 +1,10 @@
-import type { Socket } from 'node:net';
-import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinConnector } from '../../../src/core/enrollment/index.js';
 import { toPem } from '../../../src/core/ca/pem.js';
 import { createRepositories } from '../../../src/store/repos/index.js';
 import { json, startCertviewStack, type CertviewStack } from '../../helpers/certview.js';
 import { makeCsr } from '../../helpers/csr.js';
+import { startLoopbackTlsServer, type LoopbackTlsServer } from '../../helpers/loopback-tls.js';
 import { storeFactories } from '../../helpers/stores.js';
 
 /**
@@ -16,10 +15,9 @@ import { storeFactories } from '../../helpers/stores.js';
 describe.each(storeFactories)('scanned certgrid-issued certificates and revocation on $name', (factory) => {
   let s: CertviewStack;
   let token: string;
-  let server: Server;
+  let server: LoopbackTlsServer;
   let port: number;
   let caOrderId: string;
-  const sockets = new Set<Socket>();
 
   const analyze = async () => {
     const res = await s.call(token, {
@@ -88,22 +86,14 @@ describe.each(storeFactories)('scanned certgrid-issued certificates and revocati
     const chain =
       toPem(Buffer.from(row.cert_der as Uint8Array), 'CERTIFICATE') +
       (await s.certgrid.ca.chain()).issuingPem;
-    server = createServer({
+    server = await startLoopbackTlsServer({
       key: csr.privateKey.export({ type: 'pkcs8', format: 'pem' }),
       cert: chain,
-      minVersion: 'TLSv1.2',
     });
-    // Scanners leave half-open connections behind; they are cut when the test ends.
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
+    port = server.port;
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    if (server !== undefined) await new Promise((resolve) => server.close(resolve));
+    await server?.stop();
     await s?.close();
   });
 

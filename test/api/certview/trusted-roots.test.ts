@@ -1,10 +1,9 @@
 import { X509Certificate } from 'node:crypto';
-import type { Socket } from 'node:net';
-import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPem } from '../../../src/core/ca/pem.js';
 import { json, startCertviewStack, type CertviewStack } from '../../helpers/certview.js';
 import { makePrivatePki, type PrivatePki } from '../../helpers/private-pki.js';
+import { startLoopbackTlsServer, type LoopbackTlsServer } from '../../helpers/loopback-tls.js';
 import { storeFactories } from '../../helpers/stores.js';
 
 interface TrustEntry {
@@ -23,9 +22,8 @@ describe.each(storeFactories)('trusted roots on $name', (factory) => {
   let admin: string;
   let reader: string;
   let pki: PrivatePki;
-  let server: Server;
+  let server: LoopbackTlsServer;
   let port: number;
-  const sockets = new Set<Socket>();
   const rootHash = () => new X509Certificate(pki.rootPem).fingerprint256.replace(/:/g, '').toLowerCase();
 
   const call = (token: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
@@ -63,18 +61,11 @@ describe.each(storeFactories)('trusted roots on $name', (factory) => {
     await s.user('reader', { role: 'Reader', permissions: ['CERTVIEW.API.ACCESS'] });
     admin = await s.token('admin');
     reader = await s.token('reader');
-    server = createServer({ key: pki.leafKeyPem, cert: pki.leafPem, minVersion: 'TLSv1.2' });
-    // Scanners leave half-open connections behind; they are cut when the test ends.
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
+    server = await startLoopbackTlsServer({ key: pki.leafKeyPem, cert: pki.leafPem });
+    port = server.port;
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    if (server !== undefined) await new Promise((resolve) => server.close(resolve));
+    await server?.stop();
     await s?.close();
   });
 
