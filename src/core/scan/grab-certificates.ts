@@ -1,6 +1,7 @@
 import { suitesForProtocol } from './ciphers.js';
 import { ScanNetworkError, statusMessageOf, type Target } from './connection.js';
 import { sendHello } from './probes/hello.js';
+import { readTls13Chain } from './probes/tls13-chain.js';
 import { tlsSession } from './probes/tls-session.js';
 import type { Scheduler } from './scheduler.js';
 import { TLS12, type ProtocolVersion } from './types.js';
@@ -8,7 +9,9 @@ import { TLS12, type ProtocolVersion } from './types.js';
 /**
  * Discovery: the served certificate chain of an endpoint in as few connections as possible. One
  * TLS 1.2 hello offering every suite reads the chain in plaintext; a server that speaks only TLS 1.3
- * (where the Certificate message is encrypted) gets one node:tls handshake instead. No grading.
+ * (where the Certificate message is encrypted) gets our own TLS 1.3 handshake, decrypted up to its
+ * Certificate so the served order is kept, and a node:tls handshake only when that one fails (its
+ * chain is ordered by issuer). No grading.
  */
 export interface GrabResult {
   readonly ip: string;
@@ -63,6 +66,16 @@ export async function grabCertificates(
     if (outcome.kind === 'refused' && (outcome.reason === 'closed' || outcome.reason === 'malformed')) {
       // Silence or non-TLS bytes in answer to a hello: not a TLS service (an HTTP or SSH port).
       return { ...base, chain: null, protocol: null, failure: 'No SSL/TLS service' };
+    }
+    // A network failure here still leaves node:tls to try: a server may stall on our hello alone.
+    const tls13 = await scheduler
+      .probe(target, (conn) => readTls13Chain(conn, { serverName: input.serverName }), input.signal)
+      .catch((e: unknown) => {
+        if (ScanNetworkError.is(e) && e.failure !== 'aborted') return null;
+        throw e;
+      });
+    if (tls13 !== null && tls13.chain.length > 0) {
+      return { ...base, chain: tls13.chain, protocol: 'TLSv1.3', failure: null };
     }
     const session = await scheduler.probe(
       target,

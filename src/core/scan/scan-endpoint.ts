@@ -18,6 +18,7 @@ import {
 } from './probes/insecure-renegotiation.js';
 import { sendHello, type HelloOutcome, type HelloSpec } from './probes/hello.js';
 import { ticketbleedProbe } from './probes/ticketbleed.js';
+import { readTls13Chain } from './probes/tls13-chain.js';
 import { tlsSession, type TlsSessionResult } from './probes/tls-session.js';
 import {
   INTOLERANCE_TESTS,
@@ -200,6 +201,15 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
         )
       : Promise.resolve(null);
   const noSniChain = noSniHello.then((o) => (o === null ? null : chainFrom(o)));
+  // A TLS 1.3-only server's chain, read by our own handshake so its served order is kept (issue 4);
+  // node:tls (below) orders the chain by issuer and stays the fallback when this one gets nothing.
+  const tls13Chain: Promise<readonly Uint8Array[] | null> =
+    tls13 && chainFrom(best?.outcome as HelloOutcome | undefined) === null
+      ? settle(
+          probe((conn) => readTls13Chain(conn, { serverName: input.serverName })),
+          null,
+        ).then((r) => (r !== null && r.chain.length > 0 ? r.chain : null))
+      : Promise.resolve(null);
   const session = settle(
     probe((conn, signal) => tlsSession(conn, signal, { serverName: input.serverName, http: true })),
     null,
@@ -345,14 +355,15 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
   ).then((all) => Object.assign({}, ...all) as Record<string, number>);
 
   const sniChain = chainFrom(best?.outcome as HelloOutcome | undefined);
-  const [sessionResult, legacyResult, resumed, noSni] = await Promise.all([
+  const [sessionResult, legacyResult, resumed, noSni, tls13Served] = await Promise.all([
     session,
     legacySession,
     resumption,
     noSniChain,
+    tls13Chain,
   ]);
   const chains: ObservedChain[] = [];
-  const served = sniChain ?? sessionResult?.chain ?? null;
+  const served = sniChain ?? tls13Served ?? sessionResult?.chain ?? null;
   if (served !== null && served.length > 0) chains.push({ certs: served, noSni: false });
   if (noSni !== null && noSni.length > 0 && (served === null || !sameChain(served, noSni))) {
     chains.push({ certs: noSni, noSni: true });

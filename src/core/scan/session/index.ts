@@ -63,12 +63,29 @@ export {
   dheClientKeyExchange,
   ecdheClientKeyExchange,
   encodeRsaClientKeyExchange,
+  keyShareSecret,
   rsaClientKeyExchange,
   rsaEncryptRaw,
   rsaPublicKeyOf,
   type ClientKeyExchange,
   type RsaPublicKey,
 } from './key-exchange.js';
+export {
+  TLS13_SUITES,
+  deriveSecret,
+  hashLength,
+  hkdfExpandLabel,
+  hkdfExtract,
+  tls13HandshakeSecrets,
+  tls13Suite,
+  tls13TrafficKeys,
+  tls13TranscriptHash,
+  type Tls13Hash,
+  type Tls13HandshakeSecrets,
+  type Tls13Suite,
+  type Tls13TrafficKeys,
+} from './tls13-key-schedule.js';
+export { openTls13Record, sealTls13Record, type OpenedTls13Record } from './tls13-record.js';
 export { RecordChannel, type ChannelEvent } from './channel.js';
 export {
   describeReaction,

@@ -195,3 +195,45 @@ export function ecdheClientKeyExchange(namedCurve: number, serverPoint: Uint8Arr
   }
   return { body: new ByteWriter().vector(1, ours).finish(), preMasterSecret: secret };
 }
+
+const NIST_JWK: Readonly<Record<number, { crv: string; size: number }>> = {
+  [NAMED_GROUP.secp256r1]: { crv: 'P-256', size: 32 },
+  [NAMED_GROUP.secp384r1]: { crv: 'P-384', size: 48 },
+  [NAMED_GROUP.secp521r1]: { crv: 'P-521', size: 66 },
+};
+
+/**
+ * The (EC)DHE shared secret of a TLS 1.3 key share (RFC 8446 §7.4.2): our private key from the
+ * ClientHello's key_share and the server's key_exchange (raw X25519/X448, or the uncompressed NIST
+ * point). `SESSION_UNSUPPORTED` for other groups, `SESSION_PROTOCOL` when the server's share is not
+ * a valid public key.
+ */
+export function keyShareSecret(group: number, privateKey: KeyObject, serverShare: Uint8Array): Uint8Array {
+  const mont = MONTGOMERY[group];
+  const nist = NIST_JWK[group];
+  let peer: KeyObject;
+  try {
+    if (mont !== undefined) {
+      peer = createPublicKey({
+        key: { kty: 'OKP', crv: mont.crv, x: Buffer.from(serverShare).toString('base64url') },
+        format: 'jwk',
+      });
+    } else if (nist !== undefined) {
+      if (serverShare.length !== 1 + 2 * nist.size || serverShare[0] !== 0x04) {
+        throw new Error('not an uncompressed point of the right size');
+      }
+      const b64 = (from: number) =>
+        Buffer.from(serverShare.subarray(from, from + nist.size)).toString('base64url');
+      peer = createPublicKey({
+        key: { kty: 'EC', crv: nist.crv, x: b64(1), y: b64(1 + nist.size) },
+        format: 'jwk',
+      });
+    } else {
+      throw new SessionError('SESSION_UNSUPPORTED', `named group 0x${group.toString(16)} is not supported`);
+    }
+    return new Uint8Array(diffieHellman({ privateKey, publicKey: peer }));
+  } catch (e) {
+    if (e instanceof SessionError) throw e;
+    throw new SessionError('SESSION_PROTOCOL', `server key share rejected: ${(e as Error).message}`);
+  }
+}

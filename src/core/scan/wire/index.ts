@@ -129,6 +129,13 @@ export {
   type CertificateSpec,
 } from './certificate.js';
 export {
+  encodeTls13Certificate,
+  parseEncryptedExtensions,
+  parseTls13Certificate,
+  type Tls13Certificate,
+  type Tls13CertificateEntry,
+} from './tls13-certificate.js';
+export {
   bitLength,
   buildDheServerKeyExchange,
   buildEcdheServerKeyExchange,
