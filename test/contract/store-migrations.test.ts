@@ -6,7 +6,35 @@ import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropPgSchema, migrateToLatest, openStore, type Store } from '../../src/store/db.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
-import { pgEnabled, pgTestUrl, storeFactories } from '../helpers/stores.js';
+import { pgEnabled, pgTestUrl, storeFactories, type StoreFactory } from '../helpers/stores.js';
+
+/**
+ * A fresh store migrated only up to `migration`: `seed` writes rows as they were then, `upgrade()` runs
+ * the later migrations. The store (and its PostgreSQL schema) is dropped afterwards.
+ */
+async function atMigration(
+  factory: StoreFactory,
+  migration: string,
+  test: (db: Store['db'], upgrade: () => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const schema = `t_mig_${randomBytes(4).toString('hex')}`;
+  const raw =
+    factory.name === 'postgres'
+      ? await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, poolSize: 1, migrate: false })
+      : await openStore({ sqlitePath: ':memory:', migrate: false });
+  try {
+    const { db } = raw;
+    const migrationTableSchema = factory.name === 'postgres' ? { migrationTableSchema: schema } : {};
+    const result = await new Migrator({ db, provider: migrationProvider, ...migrationTableSchema }).migrateTo(
+      migration,
+    );
+    expect(result.error).toBeUndefined();
+    await test(db, () => migrateToLatest(db, factory.name === 'postgres' ? schema : undefined));
+  } finally {
+    await raw.close();
+    if (factory.name === 'postgres') await dropPgSchema(pgTestUrl, schema);
+  }
+}
 
 describe.each(storeFactories)('store migrations on $name', (factory) => {
   let store: Store | undefined;
@@ -95,20 +123,7 @@ describe.each(storeFactories)('migration 003 (CertView authentication) on $name'
   });
 
   it('upgrading keeps existing accounts licensed for the API and gives existing users no permissions', async () => {
-    const schema = `t_mig3_${randomBytes(4).toString('hex')}`;
-    const raw =
-      factory.name === 'postgres'
-        ? await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, poolSize: 1, migrate: false })
-        : await openStore({ sqlitePath: ':memory:', migrate: false });
-    try {
-      const { db } = raw;
-      const migrationTableSchema = factory.name === 'postgres' ? { migrationTableSchema: schema } : {};
-      const to002 = await new Migrator({
-        db,
-        provider: migrationProvider,
-        ...migrationTableSchema,
-      }).migrateTo('002-revoke-requests');
-      expect(to002.error).toBeUndefined();
+    await atMigration(factory, '002-revoke-requests', async (db, upgrade) => {
       const acc = await db
         .insertInto('accounts')
         .values({ name: 'acme', created_at: 1 })
@@ -125,7 +140,7 @@ describe.each(storeFactories)('migration 003 (CertView authentication) on $name'
           created_at: 1,
         })
         .execute();
-      await migrateToLatest(db, factory.name === 'postgres' ? schema : undefined);
+      await upgrade();
       expect(await db.selectFrom('accounts').select('certview_api_access').executeTakeFirstOrThrow()).toEqual(
         {
           certview_api_access: 1,
@@ -134,10 +149,7 @@ describe.each(storeFactories)('migration 003 (CertView authentication) on $name'
       expect(await db.selectFrom('users').select('permissions').executeTakeFirstOrThrow()).toEqual({
         permissions: '[]',
       });
-    } finally {
-      await raw.close();
-      if (factory.name === 'postgres') await dropPgSchema(pgTestUrl, schema);
-    }
+    });
   });
 
   it('one signing key per generation and per kid; secrets read back as bytes', async () => {
@@ -165,26 +177,13 @@ describe.each(storeFactories)('migration 003 (CertView authentication) on $name'
 
 describe.each(storeFactories)('migration 008 (enrollment) on $name', (factory) => {
   it('upgrading leaves existing accounts without a licence limit; ids start DigiCert-like', async () => {
-    const schema = `t_mig8_${randomBytes(4).toString('hex')}`;
-    const raw =
-      factory.name === 'postgres'
-        ? await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, poolSize: 1, migrate: false })
-        : await openStore({ sqlitePath: ':memory:', migrate: false });
-    try {
-      const { db } = raw;
-      const migrationTableSchema = factory.name === 'postgres' ? { migrationTableSchema: schema } : {};
-      const to007 = await new Migrator({
-        db,
-        provider: migrationProvider,
-        ...migrationTableSchema,
-      }).migrateTo('007-scan-jobs');
-      expect(to007.error).toBeUndefined();
+    await atMigration(factory, '007-scan-jobs', async (db, upgrade) => {
       const acc = await db
         .insertInto('accounts')
         .values({ name: 'acme', created_at: 1 })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await migrateToLatest(db, factory.name === 'postgres' ? schema : undefined);
+      await upgrade();
       expect(await db.selectFrom('accounts').select('order_licences').executeTakeFirstOrThrow()).toEqual({
         order_licences: null,
       });
@@ -200,10 +199,7 @@ describe.each(storeFactories)('migration 008 (enrollment) on $name', (factory) =
         .returning('id')
         .executeTakeFirstOrThrow();
       expect(approver.id).toBe(1_500_001);
-    } finally {
-      await raw.close();
-      if (factory.name === 'postgres') await dropPgSchema(pgTestUrl, schema);
-    }
+    });
   });
 });
 
