@@ -4,7 +4,7 @@ import { toPem } from '../../../src/core/ca/pem.js';
 import { createRepositories } from '../../../src/store/repos/index.js';
 import { json, startCertviewStack, type CertviewStack } from '../../helpers/certview.js';
 import { makeCsr } from '../../helpers/csr.js';
-import { startLoopbackTlsServer, type LoopbackTlsServer } from '../../helpers/loopback-tls.js';
+import { startNodeTlsServer, type InProcessServer } from '../../helpers/tls/node-server.js';
 import { storeFactories } from '../../helpers/stores.js';
 
 /**
@@ -15,7 +15,7 @@ import { storeFactories } from '../../helpers/stores.js';
 describe.each(storeFactories)('scanned certgrid-issued certificates and revocation on $name', (factory) => {
   let s: CertviewStack;
   let token: string;
-  let server: LoopbackTlsServer;
+  let server: InProcessServer;
   let port: number;
   let caOrderId: string;
 
@@ -86,7 +86,8 @@ describe.each(storeFactories)('scanned certgrid-issued certificates and revocati
     const chain =
       toPem(Buffer.from(row.cert_der as Uint8Array), 'CERTIFICATE') +
       (await s.certgrid.ca.chain()).issuingPem;
-    server = await startLoopbackTlsServer({
+    server = await startNodeTlsServer({
+      minVersion: 'TLSv1.2',
       key: csr.privateKey.export({ type: 'pkcs8', format: 'pem' }),
       cert: chain,
     });

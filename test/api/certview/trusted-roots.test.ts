@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPem } from '../../../src/core/ca/pem.js';
 import { json, startCertviewStack, type CertviewStack } from '../../helpers/certview.js';
 import { makePrivatePki, type PrivatePki } from '../../helpers/private-pki.js';
-import { startLoopbackTlsServer, type LoopbackTlsServer } from '../../helpers/loopback-tls.js';
+import { startNodeTlsServer, type InProcessServer } from '../../helpers/tls/node-server.js';
 import { storeFactories } from '../../helpers/stores.js';
 
 interface TrustEntry {
@@ -22,7 +22,7 @@ describe.each(storeFactories)('trusted roots on $name', (factory) => {
   let admin: string;
   let reader: string;
   let pki: PrivatePki;
-  let server: LoopbackTlsServer;
+  let server: InProcessServer;
   let port: number;
   const rootHash = () => new X509Certificate(pki.rootPem).fingerprint256.replace(/:/g, '').toLowerCase();
 
@@ -61,7 +61,7 @@ describe.each(storeFactories)('trusted roots on $name', (factory) => {
     await s.user('reader', { role: 'Reader', permissions: ['CERTVIEW.API.ACCESS'] });
     admin = await s.token('admin');
     reader = await s.token('reader');
-    server = await startLoopbackTlsServer({ key: pki.leafKeyPem, cert: pki.leafPem });
+    server = await startNodeTlsServer({ minVersion: 'TLSv1.2', key: pki.leafKeyPem, cert: pki.leafPem });
     port = server.port;
   });
   afterAll(async () => {
