@@ -3,7 +3,8 @@
  * (node:tls as a client would hand them back ordered by issuer), one asking for another key share first, and
  * `openssl s_server -tls1_3`. The probe must return the certificates exactly as sent.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grabCertificates } from '../../src/core/scan/grab-certificates.js';
 import { readTls13Chain } from '../../src/core/scan/probes/tls13-chain.js';
@@ -17,6 +18,7 @@ import { requireTool } from '../helpers/tools.js';
 
 const der = (pem: string): Uint8Array => new Uint8Array(new X509Certificate(pem).raw);
 const ders = (pems: readonly string[]): Uint8Array[] => pems.map(der);
+const certhash = (pem: string): string => createHash('sha256').update(der(pem)).digest('hex');
 
 const scheduler = createScheduler({ probeTimeoutMs: 5_000 });
 const target = (port: number) => ({ host: '127.0.0.1', port });
@@ -102,6 +104,32 @@ describe('TLS 1.3 chain in served order (node:tls servers)', () => {
     expect(details.certChains[0]!.certIds).toHaveLength(3);
     // SSL Labs ChainCert issues: 8 = wrong order, 16 = contains an anchor (the root is sent).
     expect(details.certChains[0]!.issues).toBe(8 | 16);
+  });
+
+  it('reads the chain a TLS 1.3-only server gives clients without SNI as the no-SNI chain', async () => {
+    // Another name's leaf by default, the localhost one for `localhost` (both RSA: with an ECDSA default,
+    // OpenSSL keeps serving the ECDSA certificate whatever context SNI selects).
+    const defaultChain = [fx.leaves.wrongHost.cert.pem, fx.intermediate.pem];
+    const rsaChain = [leaf, fx.intermediate.pem];
+    const sni = await startNodeTlsServer({
+      cert: defaultChain.join('\n'),
+      key: fx.leaves.wrongHost.key.pem,
+      minVersion: 'TLSv1.3',
+      SNICallback: (name, done) =>
+        done(
+          null,
+          name === 'localhost'
+            ? createSecureContext({ cert: rsaChain.join('\n'), key: fx.leaves.rsa.key.pem })
+            : undefined,
+        ),
+    });
+    servers.push(sni);
+    const { details } = await scanAndAssess(scheduler, target(sni.port), { serverName: 'localhost' });
+    const chains = details.certChains.map((c) => ({ noSni: c.noSni, leaf: c.certIds[0] }));
+    expect(chains).toEqual([
+      { noSni: false, leaf: certhash(fx.leaves.rsa.cert.pem) },
+      { noSni: true, leaf: certhash(fx.leaves.wrongHost.cert.pem) },
+    ]);
   });
 
   it('the assessment reports an unrelated certificate in a TLS 1.3-only chain', async () => {

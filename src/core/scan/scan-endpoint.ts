@@ -203,13 +203,15 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
   const noSniChain = noSniHello.then((o) => (o === null ? null : chainFrom(o)));
   // A TLS 1.3-only server's chain, read by our own handshake so its served order is kept (issue 4);
   // node:tls (below) orders the chain by issuer and stays the fallback when this one gets nothing.
-  const tls13Chain: Promise<readonly Uint8Array[] | null> =
-    tls13 && chainFrom(best?.outcome as HelloOutcome | undefined) === null
-      ? settle(
-          probe((conn) => readTls13Chain(conn, { serverName: input.serverName })),
-          null,
-        ).then((r) => (r !== null && r.chain.length > 0 ? r.chain : null))
-      : Promise.resolve(null);
+  const tls13Only = tls13 && chainFrom(best?.outcome as HelloOutcome | undefined) === null;
+  const readTls13 = (serverName: string | null): Promise<readonly Uint8Array[] | null> =>
+    settle(
+      probe((conn) => readTls13Chain(conn, { serverName })),
+      null,
+    ).then((r) => (r !== null && r.chain.length > 0 ? r.chain : null));
+  const tls13Chain = tls13Only ? readTls13(input.serverName) : Promise.resolve(null);
+  // And without SNI, so a TLS 1.3-only server's default certificate is seen too (the no-SNI chain).
+  const tls13NoSniChain = tls13Only && input.serverName !== null ? readTls13(null) : Promise.resolve(null);
   const session = settle(
     probe((conn, signal) => tlsSession(conn, signal, { serverName: input.serverName, http: true })),
     null,
@@ -355,13 +357,15 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
   ).then((all) => Object.assign({}, ...all) as Record<string, number>);
 
   const sniChain = chainFrom(best?.outcome as HelloOutcome | undefined);
-  const [sessionResult, legacyResult, resumed, noSni, tls13Served] = await Promise.all([
+  const [sessionResult, legacyResult, resumed, noSniPlain, tls13Served, tls13NoSni] = await Promise.all([
     session,
     legacySession,
     resumption,
     noSniChain,
     tls13Chain,
+    tls13NoSniChain,
   ]);
+  const noSni = noSniPlain ?? tls13NoSni;
   const chains: ObservedChain[] = [];
   const served = sniChain ?? tls13Served ?? sessionResult?.chain ?? null;
   if (served !== null && served.length > 0) chains.push({ certs: served, noSni: false });
