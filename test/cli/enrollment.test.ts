@@ -1,41 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCTS } from '../../src/core/enrollment/products.js';
-import { dropPgSchema, openStore } from '../../src/store/db.js';
-import { cli } from '../helpers/cli.js';
-import { pgEnabled, pgTestUrl } from '../helpers/stores.js';
+import { cli, cliBackends, expectOneLineError, openCliStore, type CliStore } from '../helpers/cli.js';
 
-// The CLI reads DATABASE_URL like an operator's shell would; the PostgreSQL run points it at a schema of its own.
-const backends = [{ name: 'sqlite' }, ...(pgEnabled ? [{ name: 'postgres' }] : [])];
-
-const oneLine = (r: { err: string }) => {
-  expect(r.err.trim().split('\n')).toHaveLength(1);
-  expect(r.err).toMatch(/^certgrid: /);
-};
-
-describe.each(backends)('certgrid enrollment commands on $name', ({ name }) => {
-  let data: string;
-  const schema = `t_cli_enr_${randomBytes(5).toString('hex')}`;
-  const run = (...argv: string[]) => cli(...argv, '--data', data);
+describe.each(cliBackends)('certgrid enrollment commands on $name', ({ name }) => {
+  let store: CliStore;
+  const run = (...argv: string[]) => store.run(...argv);
 
   beforeAll(async () => {
-    data = mkdtempSync(join(tmpdir(), 'certgrid-cli-enrollment-'));
-    if (name === 'postgres') {
-      await (await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, migrate: false })).close();
-      process.env.DATABASE_URL = `${pgTestUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    }
+    store = await openCliStore(name, 'cli-enrollment');
     expect((await run('init')).status).toBe(0);
     expect((await run('customer', 'create', '--name', 'acme')).status).toBe(0);
     expect((await run('customer', 'create', '--name', 'globex')).status).toBe(0);
   });
-  afterAll(async () => {
-    delete process.env.DATABASE_URL;
-    if (name === 'postgres') await dropPgSchema(pgTestUrl, schema);
-    rmSync(data, { recursive: true, force: true });
-  });
+  afterAll(() => store.close());
 
   it('org create prints the new id; org list shows it as a table and as JSON', async () => {
     const empty = await run('org', 'list', '--customer', 'acme');
@@ -146,16 +123,16 @@ describe.each(backends)('certgrid enrollment commands on $name', ({ name }) => {
 
     const foreign = await run('org', 'deactivate', '--customer', 'globex', '--id', String(id));
     expect(foreign.status).toBe(66);
-    oneLine(foreign);
+    expectOneLineError(foreign);
     const badId = await run('org', 'activate', '--customer', 'acme', '--id', '12x');
     expect(badId.status).toBe(65);
-    oneLine(badId);
+    expectOneLineError(badId);
   });
 
   it('org create refuses bad data with one line and a non-zero status', async () => {
     const lower = await run('org', 'create', '--customer', 'acme', '--name', 'Acme', '--country', 'us');
     expect(lower.status).toBe(65);
-    oneLine(lower);
+    expectOneLineError(lower);
     expect(lower.err).toMatch(/^certgrid: --country: two uppercase letters/);
 
     const long = await run(
@@ -187,7 +164,7 @@ describe.each(backends)('certgrid enrollment commands on $name', ({ name }) => {
       '1',
     );
     expect(evMissing.status).toBe(64);
-    oneLine(evMissing);
+    expectOneLineError(evMissing);
     expect(evMissing.err).toBe('certgrid: --jurisdiction-country is a required parameter.\n');
 
     const noEv = await run(
@@ -225,7 +202,7 @@ describe.each(backends)('certgrid enrollment commands on $name', ({ name }) => {
 
     const nobody = await run('org', 'create', '--customer', 'nobody', '--name', 'Acme', '--country', 'US');
     expect(nobody.status).toBe(66);
-    oneLine(nobody);
+    expectOneLineError(nobody);
 
     const usage = await run('org', 'create', '--customer', 'acme', '--country', 'US');
     expect(usage.status).toBe(64);
@@ -292,7 +269,7 @@ describe.each(backends)('certgrid enrollment commands on $name', ({ name }) => {
 
     const foreign = await run('ev-approver', 'remove', '--customer', 'acme', '--id', String(johnId));
     expect(foreign.status).toBe(66);
-    oneLine(foreign);
+    expectOneLineError(foreign);
     const removed = await run('ev-approver', 'remove', '--customer', 'globex', '--id', String(johnId));
     expect(removed.status).toBe(0);
     expect(removed.out).toBe(`EV approver ${johnId} removed from customer globex\n`);
@@ -325,7 +302,7 @@ describe.each(backends)('certgrid enrollment commands on $name', ({ name }) => {
       'x',
     );
     expect(bad.status).toBe(65);
-    oneLine(bad);
+    expectOneLineError(bad);
     expect(bad.err).toMatch(/^certgrid: --email: /);
     const usage = await run('ev-approver', 'add', '--customer', 'globex', '--first-name', 'J');
     expect(usage.status).toBe(64);
@@ -368,11 +345,11 @@ describe.each(backends)('certgrid enrollment commands on $name', ({ name }) => {
     for (const bad of ['-1', 'lots', '1.5', '']) {
       const r = await run('customer', 'set', '--name', 'acme', '--order-licences', bad);
       expect(r.status).toBe(65);
-      oneLine(r);
+      expectOneLineError(r);
     }
     const nobody = await run('customer', 'set', '--name', 'nobody', '--order-licences', '3');
     expect(nobody.status).toBe(66);
-    oneLine(nobody);
+    expectOneLineError(nobody);
   });
 
   it('every enrollment command has --help', async () => {

@@ -1,33 +1,21 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPgSchema, openStore } from '../../src/store/db.js';
-import { cli } from '../helpers/cli.js';
+import { cli, cliBackends, expectOneLineError, openCliStore, type CliStore } from '../helpers/cli.js';
 import { makePrivatePki, type PrivatePki } from '../helpers/private-pki.js';
-import { pgEnabled, pgTestUrl } from '../helpers/stores.js';
-
-// The CLI reads DATABASE_URL like an operator's shell would; the PostgreSQL run points it at a schema of its own.
-const backends = [{ name: 'sqlite' }, ...(pgEnabled ? [{ name: 'postgres' }] : [])];
-
-const oneLine = (r: { err: string }) => {
-  expect(r.err.trim().split('\n')).toHaveLength(1);
-  expect(r.err).toMatch(/^certgrid: /);
-};
 
 const certhashOf = (pem: string) => new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
 
-describe.each(backends)('certgrid trust commands on $name', ({ name }) => {
-  let data: string;
+describe.each(cliBackends)('certgrid trust commands on $name', ({ name }) => {
+  let store: CliStore;
   let files: string;
   let pki: PrivatePki;
-  const schema = `t_cli_trust_${randomBytes(5).toString('hex')}`;
-  const run = (...argv: string[]) => cli(...argv, '--data', data);
+  const run = (...argv: string[]) => store.run(...argv);
   const file = (n: string) => join(files, n);
 
   beforeAll(async () => {
-    data = mkdtempSync(join(tmpdir(), 'certgrid-cli-trust-'));
     files = mkdtempSync(join(tmpdir(), 'certgrid-cli-trust-files-'));
     pki = makePrivatePki();
     writeFileSync(file('root.pem'), pki.rootPem);
@@ -35,18 +23,13 @@ describe.each(backends)('certgrid trust commands on $name', ({ name }) => {
     writeFileSync(file('other.cer'), new X509Certificate(pki.otherRootPem).raw);
     writeFileSync(file('leaf.pem'), pki.leafPem);
     writeFileSync(file('bundle.pem'), `# a bundle\n${pki.rootPem}\n${pki.otherRootPem}`);
-    if (name === 'postgres') {
-      await (await openStore({ databaseUrl: pgTestUrl, pgSchema: schema, migrate: false })).close();
-      process.env.DATABASE_URL = `${pgTestUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    }
+    store = await openCliStore(name, 'cli-trust');
     expect((await run('init')).status).toBe(0);
     expect((await run('customer', 'create', '--name', 'acme')).status).toBe(0);
     expect((await run('customer', 'create', '--name', 'globex')).status).toBe(0);
   });
   afterAll(async () => {
-    delete process.env.DATABASE_URL;
-    if (name === 'postgres') await dropPgSchema(pgTestUrl, schema);
-    rmSync(data, { recursive: true, force: true });
+    await store?.close();
     rmSync(files, { recursive: true, force: true });
   });
 
@@ -110,7 +93,7 @@ describe.each(backends)('certgrid trust commands on $name', ({ name }) => {
   it('refuses what is not a self-signed CA in one line naming the file, and adds nothing then', async () => {
     const leaf = await run('trust', 'add', file('root.pem'), file('leaf.pem'), '--customer', 'globex');
     expect(leaf.status).toBe(65);
-    oneLine(leaf);
+    expectOneLineError(leaf);
     expect(leaf.err).toContain(
       `certgrid: ${file('leaf.pem')}: the certificate ("CN=localhost") is not a CA certificate`,
     );
@@ -118,12 +101,12 @@ describe.each(backends)('certgrid trust commands on $name', ({ name }) => {
 
     const missing = await run('trust', 'add', file('nope.pem'), '--customer', 'globex');
     expect(missing.status).toBe(66);
-    oneLine(missing);
+    expectOneLineError(missing);
     expect(missing.err).toContain('nope.pem: no such file');
 
     const noCustomer = await run('trust', 'add', file('root.pem'), '--customer', 'initech');
     expect(noCustomer.status).toBe(66);
-    oneLine(noCustomer);
+    expectOneLineError(noCustomer);
 
     const usage = await run('trust', 'list');
     expect(usage.status).toBe(64);
@@ -147,11 +130,11 @@ describe.each(backends)('certgrid trust commands on $name', ({ name }) => {
       certhashOf(pki.otherRootPem),
     );
     expect(again.status).toBe(66);
-    oneLine(again);
+    expectOneLineError(again);
 
     const bad = await run('trust', 'remove', '--customer', 'acme', '--certhash', 'abc');
     expect(bad.status).toBe(65);
-    oneLine(bad);
+    expectOneLineError(bad);
     expect(bad.err).toMatch(/certhash/);
 
     const json = await run(
