@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointRecord, EndpointRepository } from '../../src/core/analysis/repository.js';
 import type { Store } from '../../src/store/db.js';
 import { createEndpointRepository } from '../../src/store/repos/index.js';
-import { storeFactories } from '../helpers/stores.js';
+import { storeFactories, insertAccounts } from '../helpers/stores.js';
 
 const T0 = 1_780_000_000_000;
 
@@ -34,16 +34,7 @@ describe.each(storeFactories)('endpoint repository on $name', (factory) => {
   beforeAll(async () => {
     store = await factory.open();
     repo = createEndpointRepository(store.db);
-    const ids = [];
-    for (const name of ['ep-a', 'ep-b']) {
-      const row = await store.db
-        .insertInto('accounts')
-        .values({ name, created_at: T0 })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(Number(row.id));
-    }
-    [a, b] = ids as [number, number];
+    [a, b] = (await insertAccounts(store, ['ep-a', 'ep-b'], T0)) as [number, number];
   });
   afterAll(() => store.close());
 

@@ -6,7 +6,7 @@ import type {
 } from '../../src/core/analysis/trusted-root-repository.js';
 import type { Store } from '../../src/store/db.js';
 import { createRepositories } from '../../src/store/repos/index.js';
-import { storeFactories } from '../helpers/stores.js';
+import { storeFactories, insertAccounts } from '../helpers/stores.js';
 
 const T0 = 1_780_000_000_000;
 
@@ -34,16 +34,7 @@ describe.each(storeFactories)('trusted root repository on $name', (factory) => {
   beforeAll(async () => {
     store = await factory.open();
     repo = createRepositories(store.db, store.dialect).trustedRoots;
-    const ids = [];
-    for (const name of ['tr-a', 'tr-b']) {
-      const row = await store.db
-        .insertInto('accounts')
-        .values({ name, created_at: T0 })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(Number(row.id));
-    }
-    [a, b] = ids as [number, number];
+    [a, b] = (await insertAccounts(store, ['tr-a', 'tr-b'], T0)) as [number, number];
   });
   afterAll(() => store.close());
 

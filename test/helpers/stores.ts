@@ -37,3 +37,21 @@ export const storeFactories: StoreFactory[] = [
 ];
 
 if (!pgEnabled) console.warn('PostgreSQL store tests skipped: CERTGRID_TEST_PG=off');
+
+/** Bare accounts rows (no users, no keys) for repository tests, by name; their ids in the same order. */
+export async function insertAccounts(
+  store: Store,
+  names: readonly string[],
+  createdAt: number,
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (const name of names) {
+    const row = await store.db
+      .insertInto('accounts')
+      .values({ name, created_at: createdAt })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    ids.push(Number(row.id));
+  }
+  return ids;
+}
