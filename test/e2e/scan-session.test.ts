@@ -27,7 +27,12 @@ import {
   type PaddingOracleReport,
 } from '../../src/core/scan/probes/padding-oracle.js';
 import { scanEndpoint } from '../../src/core/scan/scan-endpoint.js';
-import { probeRobot, robotActiveTest } from '../../src/core/scan/probes/robot.js';
+import { classifyRobotRun, probeRobot, robotActiveTest } from '../../src/core/scan/probes/robot.js';
+import {
+  TIMED_REACTIONS_NEEDED,
+  reactionWindow,
+  type ReactionWindow,
+} from '../../src/core/scan/reaction-window.js';
 import { createScheduler } from '../../src/core/scan/scheduler.js';
 import {
   RecordProtection,
@@ -68,6 +73,7 @@ import {
 } from '../../src/core/scan/wire/index.js';
 import { LOOPBACK, spawnServer, type SpawnedServer } from '../helpers/tls/spawned-server.js';
 import { selfSignedLocalhost } from '../helpers/self-signed.js';
+import { reaction } from '../unit/scan/session/helpers.js';
 import { requireTool } from '../helpers/tools.js';
 
 // Prints why the s_server tests are skipped when openssl is missing (and fails in CI, which installs it).
@@ -358,8 +364,17 @@ describe('node:tls server with RSA key exchange allowed', () => {
 
 // --- Deliberately vulnerable test servers --------------------------------------------------------
 
-/** What a test server does: send an alert (encrypted once keys are on), close, reset, go silent, or answer. */
-type Action = { readonly alert: AlertDescriptionName } | 'close' | 'reset' | 'hang' | 'answer';
+/**
+ * What a test server does: send an alert (encrypted once keys are on), close, reset, go silent, or
+ * answer; or one of these after a delay.
+ */
+type Action =
+  | { readonly alert: AlertDescriptionName }
+  | 'close'
+  | 'reset'
+  | 'hang'
+  | 'answer'
+  | { readonly afterMs: number; readonly then: Action };
 
 interface FakeBehaviour {
   /**
@@ -599,6 +614,10 @@ class FakeServer {
 
   #act(socket: Socket, action: Action, write: RecordProtection | null): void {
     if (action === 'hang') return;
+    if (typeof action === 'object' && 'afterMs' in action) {
+      setTimeout(() => socket.destroyed || this.#act(socket, action.then, write), action.afterMs);
+      return;
+    }
     if (action === 'close') return void socket.end();
     if (action === 'reset') return void socket.resetAndDestroy();
     if (action === 'answer') {
@@ -618,6 +637,18 @@ class FakeServer {
     }
     socket.end(record);
   }
+}
+
+/** An alert sent well after a short reaction wait (25 ms) and well within the full one. */
+const late = (alert: AlertDescriptionName): Action => ({ afterMs: 150, then: { alert } });
+
+/** A reaction window as a scan leaves it once it has timed a few prompt reactions: waits are short. */
+function taughtWindow(): ReactionWindow {
+  const window = reactionWindow(REACTION_MS);
+  for (let i = 0; i < TIMED_REACTIONS_NEEDED; i++)
+    window.note(reaction({ end: 'closed', reactedAfterMs: 1 }));
+  expect(window.next().short).toBe(true);
+  return window;
 }
 
 /** The block starts 0x00 0x02, as PKCS #1 v1.5 wants. */
@@ -698,6 +729,17 @@ describe('test servers with a CBC padding oracle', () => {
     expect(report.goldenDoodle.code).toBe(1);
   });
 
+  it('an alert later than a short wait is waited for before it counts: not an oracle', async () => {
+    // The scan has timed prompt reactions already, so waits are short; this server sends the same
+    // alert for every bad record, only later for a bad MAC (a slow path, not an oracle).
+    const report = await withFake(
+      { onRecord: (o) => (o.content === null && o.paddingValid ? late('bad_record_mac') : uniform(o)) },
+      (ctx) => probePaddingOracles(ctx, facts(TLS12, [0x002f]), { reactionWindow: taughtWindow() }),
+    );
+    expect(paddingCodes(report)).toEqual(ALL_CLEAR);
+    expect(report.rounds[0]?.reactions['invalid-mac']).toBe('alert bad_record_mac, closed');
+  });
+
   it('silence for a valid MAC with bad padding: Sleeping POODLE, exploitable (11)', async () => {
     const report = await run({
       onRecord: (o, ssl3Content) => (o.content === null && ssl3Content !== null ? 'hang' : uniform(o)),
@@ -741,13 +783,34 @@ describe('test servers with a Bleichenbacher oracle', () => {
     );
   });
 
+  it('a late reaction is confirmed with the full wait, and later waits grow to match it', async () => {
+    // Waits start short (prompt reactions timed already). Blocks not starting 0x00 0x02 draw the same
+    // alert as the others after a Finished, only late; sent alone they draw it too, where a sound
+    // server keeps waiting: an oracle in the key-exchange-only flow.
+    const report = await withFake(
+      { onPreMasterBlock: (b) => (conformant(b) ? 'continue' : late('bad_record_mac')) },
+      (ctx) => probeRobot(ctx, facts(TLS12, [0x002f]), { reactionWindow: taughtWindow() }),
+    );
+    const withFinished = report.runs.filter((r) => r.flow === 'with-finished');
+    expect(withFinished).toHaveLength(1);
+    // Short waits had seen silence against alerts here; the full wait shows the same alert everywhere.
+    expect(classifyRobotRun(withFinished[0]!.reactions)).toBe('none');
+    expect(withFinished[0]!.reactions['wrong-first-bytes']).toBe('alert bad_record_mac, closed');
+    // Having timed those late alerts, the flow where silence is the sound answer waits long enough.
+    expect(report).toMatchObject({ status: 'strong-oracle', code: 3 });
+    const alone = report.runs.find((r) => r.flow === 'key-exchange-only');
+    expect(alone?.reactions['wrong-first-bytes']).toBe('alert bad_record_mac, closed');
+    expect(alone?.reactions.correct).toBe('timeout');
+  });
+
   it('a difference that does not come back: inconsistent (4)', async () => {
     let blocks = 0;
     const report = await withFake(
-      // The first run of both flows (ten blocks) shows it, their repetitions do not.
+      // The flows run one after the other: the first run of the first flow (five blocks) shows it, its
+      // repetition does not.
       {
         onPreMasterBlock: (b) =>
-          blocks++ < 10 && !conformant(b) ? { alert: 'handshake_failure' } : 'continue',
+          blocks++ < 5 && !conformant(b) ? { alert: 'handshake_failure' } : 'continue',
       },
       (ctx) =>
         probeRobot(ctx, facts(TLS12, [0x002f]), {

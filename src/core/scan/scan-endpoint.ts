@@ -27,6 +27,7 @@ import {
   supportsFallbackScsv,
   toleratesVersion,
 } from './probes/version-tolerance.js';
+import { reactionWindow, type ReactionWindow } from './reaction-window.js';
 import type { ProbeFn, Scheduler } from './scheduler.js';
 import {
   SSL2,
@@ -70,6 +71,8 @@ export type ActiveTest = (
     readonly protocols: readonly ProtocolSuitesFacts[];
     /** How long to wait for a reaction that may never come, scaled to the server's round trips. */
     readonly reactionTimeoutMs: number;
+    /** The same wait, shortened once the scan has timed the server's reactions (reaction-window.ts). */
+    readonly reactionWindow: ReactionWindow;
     /**
      * The scan's one session runner, shared by its active tests: in parallel on a server that serves
      * connections concurrently, one at a time (after the other probes) on one that does not.
@@ -332,6 +335,7 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
   const protocols = await enumerations;
   // Measured once suite enumeration has given the server dozens of hellos to answer.
   const reactionTimeoutMs = reactionTimeoutFor(timed.fastestMs() ?? protocolProbesMs);
+  const window = reactionWindow(reactionTimeoutMs);
   const sessions = activeSessions(ctx, {
     hello: bestSpec !== undefined ? { version: bestSpec.version, suites: bestSpec.suites } : undefined,
     // On a server that serves one connection at a time, the active tests' sessions wait for these.
@@ -352,7 +356,10 @@ export async function scanEndpoint(deps: ScanDeps, input: ScanEndpointInput): Pr
   });
   const active = Promise.all(
     (deps.activeTests ?? []).map((t) =>
-      settle(t(ctx, { protocols, reactionTimeoutMs, sessions }), {} as Readonly<Record<string, number>>),
+      settle(
+        t(ctx, { protocols, reactionTimeoutMs, reactionWindow: window, sessions }),
+        {} as Readonly<Record<string, number>>,
+      ),
     ),
   ).then((all) => Object.assign({}, ...all) as Record<string, number>);
 

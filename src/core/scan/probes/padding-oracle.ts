@@ -35,6 +35,7 @@
 import { activeSessions, type ActiveSessions } from '../active-sessions.js';
 import { ScanNetworkError } from '../connection.js';
 import type { ScanContext } from '../enumerate.js';
+import { provisionalSilence, reactionWindow, type ReactionWindow } from '../reaction-window.js';
 import {
   SessionError,
   TlsClient,
@@ -112,6 +113,11 @@ export interface PaddingOracleReport {
 export interface PaddingOracleOptions {
   /** How long to wait for the reaction to each record. Default 3 s. */
   readonly reactionTimeoutMs?: number;
+  /**
+   * The scan's reaction timing (src/core/scan/reaction-window.ts), shared between its active tests;
+   * by default one of `reactionTimeoutMs` for this test alone.
+   */
+  readonly reactionWindow?: ReactionWindow;
   /**
    * How the sessions reach the server (src/core/scan/active-sessions.ts). A scan shares one between its
    * active tests; by default the test makes its own.
@@ -318,7 +324,15 @@ export function classifyPaddingRound(
   };
 }
 
-type Attempt = { readonly reaction: Reaction } | { readonly failure: string; readonly timeout: boolean };
+type Attempt =
+  | { readonly reaction: Reaction; readonly provisional: boolean }
+  | { readonly failure: string; readonly timeout: boolean };
+
+/** How a round waits: on the scan's reaction timing, with the full window when `full`. */
+interface Waits {
+  readonly window: ReactionWindow;
+  readonly full: boolean;
+}
 
 async function attempt(
   ctx: ScanContext,
@@ -326,10 +340,10 @@ async function attempt(
   protocol: ProtocolVersion,
   suite: number,
   vector: PaddingVector,
-  waitMs: number,
+  waits: Waits,
 ): Promise<Attempt> {
   try {
-    const reaction = await sessions.run(async (conn) => {
+    return await sessions.run(async (conn) => {
       const client = new TlsClient(conn);
       const n = await client.handshake({ version: protocol, suites: [suite], serverName: ctx.serverName });
       const protection = n.spec?.protection as BlockProtection;
@@ -339,9 +353,11 @@ async function attempt(
         paddedRequest(ctx.serverName ?? ctx.target.host, protection),
       );
       await client.send(client.applicationDataRecord(content, tamper));
-      return client.observe(waitMs);
+      const wait = waits.full ? waits.window.full() : waits.window.next();
+      const reaction = await client.observe(wait.ms);
+      waits.window.note(reaction);
+      return { reaction, provisional: provisionalSilence(reaction, wait) };
     });
-    return { reaction };
   } catch (e) {
     if (e instanceof SessionError) return { failure: e.message, timeout: e.code === 'SESSION_TIMEOUT' };
     if (e instanceof ScanNetworkError && e.failure !== 'aborted') {
@@ -356,15 +372,16 @@ async function round(
   sessions: ActiveSessions,
   protocol: ProtocolVersion,
   suite: number,
-  waitMs: number,
+  waits: Waits,
   aes: boolean,
 ): Promise<
-  { reactions: Record<PaddingVector, Reaction>; round: PaddingRound } | { failure: string; timeout: boolean }
+  | { reactions: Record<PaddingVector, Reaction>; round: PaddingRound; provisional: boolean }
+  | { failure: string; timeout: boolean }
 > {
   // A round that failed or found anything is run again one session at a time when it ran in parallel:
   // only reactions seen with the server to itself count (src/core/scan/active-sessions.ts).
   const attempts = await sessions.round(
-    PADDING_VECTORS.map((v) => () => attempt(ctx, sessions, protocol, suite, v, waitMs)),
+    PADDING_VECTORS.map((v) => () => attempt(ctx, sessions, protocol, suite, v, waits)),
     (done) => {
       if (done.some((a) => 'failure' in a)) return true;
       const reactions = Object.fromEntries(
@@ -383,6 +400,7 @@ async function round(
   return {
     reactions,
     round: { reactions: map(reactionKey), wire: map(wireKey), descriptions: map(describeReaction) },
+    provisional: attempts.some((a) => 'provisional' in a && a.provisional),
   };
 }
 
@@ -422,7 +440,7 @@ export async function probePaddingOracles(
   protocols: readonly ProtocolSuitesFacts[],
   options: PaddingOracleOptions = {},
 ): Promise<PaddingOracleReport> {
-  const waitMs = options.reactionTimeoutMs ?? 3_000;
+  const window = options.reactionWindow ?? reactionWindow(options.reactionTimeoutMs ?? 3_000);
   const candidate = paddingCandidate(protocols);
   if ('none' in candidate) {
     const rest = { protocol: null, suite: null, rounds: [] };
@@ -438,7 +456,15 @@ export async function probePaddingOracles(
   const aes = protection.cipher !== 'des-ede3-cbc';
   const sessions = options.sessions ?? activeSessions(ctx, { hello: { version: protocol, suites: [suite] } });
   const rounds: PaddingRound[] = [];
-  const first = await round(ctx, sessions, protocol, suite, waitMs, aes);
+  const full: Waits = { window, full: true };
+  let first = await round(ctx, sessions, protocol, suite, { window, full: false }, aes);
+  // A verdict that would rest on a silence seen with a short wait: the round again, waiting in full.
+  if (!('failure' in first) && first.provisional) {
+    const v = classifyPaddingRound(first.reactions, aes);
+    if (!v.baselineOk || PADDING_TESTS.some((t) => v[t] !== 'not-vulnerable')) {
+      first = await round(ctx, sessions, protocol, suite, full, aes);
+    }
+  }
   if ('failure' in first) {
     const detail = `handshake for a test record failed: ${first.failure}`;
     return allTests((t) => (first.timeout && t === 'poodleTls' ? 'timeout' : 'failed'), detail, {
@@ -456,7 +482,7 @@ export async function probePaddingOracles(
   // Anything found is checked once more: a difference that does not repeat is noise, not an oracle.
   let repeat: PaddingRoundVerdict | null = null;
   if (PADDING_TESTS.some((t) => verdict[t] !== 'not-vulnerable')) {
-    const second = await round(ctx, sessions, protocol, suite, waitMs, aes);
+    const second = await round(ctx, sessions, protocol, suite, full, aes);
     if ('failure' in second) {
       repeat = { ...verdict, baselineOk: false };
     } else {
@@ -484,11 +510,13 @@ export async function paddingOracleActiveTest(
   found: {
     readonly protocols: readonly ProtocolSuitesFacts[];
     readonly reactionTimeoutMs?: number;
+    readonly reactionWindow?: ReactionWindow;
     readonly sessions?: ActiveSessions;
   },
 ): Promise<Record<PaddingTestName, number>> {
   const options: PaddingOracleOptions = {
     ...(found.reactionTimeoutMs !== undefined ? { reactionTimeoutMs: found.reactionTimeoutMs } : {}),
+    ...(found.reactionWindow !== undefined ? { reactionWindow: found.reactionWindow } : {}),
     ...(found.sessions !== undefined ? { sessions: found.sessions } : {}),
   };
   const report = await probePaddingOracles(ctx, found.protocols, options);

@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { activeSessions, type ActiveSessions } from '../active-sessions.js';
 import { ScanNetworkError } from '../connection.js';
 import type { ScanContext } from '../enumerate.js';
+import { provisionalSilence, reactionWindow, type ReactionWindow } from '../reaction-window.js';
 import {
   SessionError,
   TlsClient,
@@ -87,6 +88,11 @@ export interface RobotReport {
 export interface RobotOptions {
   /** How long to wait for the server's reaction after the ClientKeyExchange. Default 3 s. */
   readonly reactionTimeoutMs?: number;
+  /**
+   * The scan's reaction timing (src/core/scan/reaction-window.ts), shared between its active tests;
+   * by default one of `reactionTimeoutMs` for this test alone.
+   */
+  readonly reactionWindow?: ReactionWindow;
   readonly random?: (n: number) => Uint8Array;
   /**
    * How the sessions reach the server (src/core/scan/active-sessions.ts). A scan shares one between its
@@ -204,7 +210,7 @@ export function robotCandidate(
   return ssl3?.suites.some((s) => s.suite.kx === 'RSA') ? { none: 'ssl3-only' } : { none: 'no-rsa' };
 }
 
-type Attempt = { readonly reaction: Reaction } | { readonly failure: string };
+type Attempt = { readonly reaction: Reaction; readonly provisional: boolean } | { readonly failure: string };
 
 async function attempt(
   ctx: ScanContext,
@@ -212,10 +218,11 @@ async function attempt(
   suite: number,
   vector: RobotVector,
   flow: RobotFlow,
-  options: Required<RobotOptions>,
+  fullWait: boolean,
+  options: Required<Omit<RobotOptions, 'reactionTimeoutMs'>>,
 ): Promise<Attempt> {
   try {
-    const reaction = await options.sessions.run(async (conn) => {
+    return await options.sessions.run(async (conn) => {
       const client = new TlsClient(conn, { random: options.random });
       const n = await client.hello({ version: protocol, suites: [suite], serverName: ctx.serverName });
       const leaf = n.certificates[0];
@@ -228,9 +235,11 @@ async function attempt(
       const records = [client.clientKeyExchangeRecord(body, options.random(48))];
       if (flow === 'with-finished') records.push(client.changeCipherSpecRecord(), client.finishedRecord());
       await client.send(...records);
-      return client.observe(options.reactionTimeoutMs);
+      const wait = fullWait ? options.reactionWindow.full() : options.reactionWindow.next();
+      const reaction = await client.observe(wait.ms);
+      options.reactionWindow.note(reaction);
+      return { reaction, provisional: provisionalSilence(reaction, wait) };
     });
-    return { reaction };
   } catch (e) {
     if (e instanceof SessionError) return { failure: e.message };
     if (e instanceof ScanNetworkError && e.failure !== 'aborted') return { failure: e.message };
@@ -243,12 +252,13 @@ async function run(
   protocol: ProtocolVersion,
   suite: number,
   flow: RobotFlow,
-  options: Required<RobotOptions>,
+  options: Required<Omit<RobotOptions, 'reactionTimeoutMs'>>,
+  fullWait = false,
 ): Promise<RobotRun | { failure: string }> {
   // A round that failed or whose reactions differ is run again one session at a time when it ran in
   // parallel: only a difference seen with the server to itself counts (src/core/scan/active-sessions.ts).
   const attempts = await options.sessions.round(
-    ROBOT_VECTORS.map((v) => () => attempt(ctx, protocol, suite, v, flow, options)),
+    ROBOT_VECTORS.map((v) => () => attempt(ctx, protocol, suite, v, flow, fullWait, options)),
     (done) =>
       done.some((a) => 'failure' in a) ||
       new Set(done.map((a) => ('reaction' in a ? reactionKey(a.reaction) : ''))).size > 1,
@@ -262,6 +272,10 @@ async function run(
     reactions[v] = reactionKey(r);
     descriptions[v] = describeReaction(r);
   });
+  // Reactions that differ where a short wait ended in silence: that silence is not an answer yet.
+  const provisional = attempts.some((a) => 'provisional' in a && a.provisional);
+  if (provisional && classifyRobotRun(reactions) !== 'none')
+    return run(ctx, protocol, suite, flow, options, true);
   return { flow, reactions, descriptions };
 }
 
@@ -297,19 +311,20 @@ export async function probeRobot(
       : report('failed', 'RSA key exchange is only accepted with SSL 3.0, which this test does not speak');
   }
   const { protocol, suite } = candidate;
-  const opts: Required<RobotOptions> = {
-    reactionTimeoutMs: options.reactionTimeoutMs ?? 3_000,
+  const opts: Required<Omit<RobotOptions, 'reactionTimeoutMs'>> = {
+    reactionWindow: options.reactionWindow ?? reactionWindow(options.reactionTimeoutMs ?? 3_000),
     random: options.random ?? ((n) => new Uint8Array(randomBytes(n))),
     sessions: options.sessions ?? activeSessions(ctx, { hello: { version: protocol, suites: [suite] } }),
   };
   const runs: RobotRun[] = [];
-  const firsts = await Promise.all(ROBOT_FLOWS.map((flow) => run(ctx, protocol, suite, flow, opts)));
-  for (const [i, first] of firsts.entries()) {
-    const flow = ROBOT_FLOWS[i] as RobotFlow;
+  // One flow after the other: the with-Finished flow's prompt alerts time the server's reactions, so
+  // the key-exchange-only flow, where a server that is not an oracle stays silent, waits less.
+  for (const flow of ROBOT_FLOWS) {
+    const first = await run(ctx, protocol, suite, flow, opts);
     if ('failure' in first) return report('failed', `${flow}: ${first.failure}`, { protocol, suite, runs });
     runs.push(first);
     if (classifyRobotRun(first.reactions) === 'none') continue;
-    const second = await run(ctx, protocol, suite, flow, opts);
+    const second = await run(ctx, protocol, suite, flow, opts, true);
     if ('failure' in second)
       return report('failed', `${flow}, repeated: ${second.failure}`, { protocol, suite, runs });
     runs.push(second);
@@ -334,11 +349,13 @@ export async function robotActiveTest(
   found: {
     readonly protocols: readonly ProtocolSuitesFacts[];
     readonly reactionTimeoutMs?: number;
+    readonly reactionWindow?: ReactionWindow;
     readonly sessions?: ActiveSessions;
   },
 ): Promise<{ bleichenbacher: BleichenbacherCode }> {
   const options: RobotOptions = {
     ...(found.reactionTimeoutMs !== undefined ? { reactionTimeoutMs: found.reactionTimeoutMs } : {}),
+    ...(found.reactionWindow !== undefined ? { reactionWindow: found.reactionWindow } : {}),
     ...(found.sessions !== undefined ? { sessions: found.sessions } : {}),
   };
   return { bleichenbacher: (await probeRobot(ctx, found.protocols, options)).code };

@@ -96,7 +96,9 @@ export class RecordChannel {
       const result = await Promise.race([
         pending,
         new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), left);
+          // After the timer, one more turn of the event loop: if this process stalled (GC, a busy
+          // host), bytes that arrived meanwhile are read before the wait counts as silence.
+          timer = setTimeout(() => setImmediate(() => resolve('timeout')), left);
         }),
       ]);
       if (result !== 'timeout') this.#pending = null;

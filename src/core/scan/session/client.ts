@@ -514,6 +514,7 @@ export class TlsClient {
     let changeCipherSpec = false;
     let undecryptable = 0;
     let end: ReactionEnd;
+    let reactedAfterMs: number | null = null;
     const settle = (): void => {
       deadline = Math.min(deadline, Date.now() + grace);
     };
@@ -523,6 +524,7 @@ export class TlsClient {
         break;
       }
       const ev = await this.#channel.next(deadline);
+      if (ev.kind !== 'timeout') reactedAfterMs ??= Date.now() - started;
       if (ev.kind === 'closed' || ev.kind === 'reset' || ev.kind === 'timeout') {
         end = ev.kind;
         break;
@@ -579,6 +581,7 @@ export class TlsClient {
       end,
       writeFailed: this.#lastWriteFailed,
       elapsedMs: Date.now() - started,
+      reactedAfterMs,
     };
   }
 

@@ -40,6 +40,11 @@ export interface Reaction {
   readonly writeFailed: boolean;
   /** Milliseconds from the start of observation to its end. */
   readonly elapsedMs: number;
+  /**
+   * Milliseconds from the start of observation to the server's first reaction (a record, a close, a
+   * reset); null when nothing came before the wait ran out.
+   */
+  readonly reactedAfterMs: number | null;
 }
 
 const alertTag = (a: ObservedAlert): string => `${a.levelName === 'fatal' ? '' : `${a.levelName} `}${a.name}`;

@@ -237,6 +237,8 @@ describe('TlsClient against an in-memory DH_anon server', () => {
     const r = await client.observe(50);
     expect(r).toMatchObject({ end: 'timeout', alerts: [], records: [] });
     expect(r.elapsedMs).toBeGreaterThanOrEqual(45);
+    // Nothing came: no reaction time to learn from.
+    expect(r.reactedAfterMs).toBeNull();
   });
 
   it('step by step: a ClientKeyExchange with a secret the server does not share fails at the Finished', async () => {
@@ -391,6 +393,9 @@ describe('TlsClient: renegotiation without RFC 5746', () => {
     expect(r.alerts).toMatchObject([{ name: 'no_renegotiation', levelName: 'warning', encrypted: true }]);
     expect(r.end).toBe('timeout');
     expect(r.elapsedMs).toBeLessThan(1_000);
+    // The alert was the reaction, though the observation ended on `until`.
+    expect(r.reactedAfterMs).not.toBeNull();
+    expect(r.reactedAfterMs).toBeLessThanOrEqual(r.elapsedMs);
   });
 });
 

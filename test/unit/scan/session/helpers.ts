@@ -11,5 +11,6 @@ export const reaction = (over: Partial<Reaction> = {}): Reaction => ({
   end: 'timeout',
   writeFailed: false,
   elapsedMs: 100,
+  reactedAfterMs: null,
   ...over,
 });
