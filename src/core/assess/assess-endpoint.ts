@@ -1,3 +1,4 @@
+import type { KeyAlgorithm } from '../inventory/public-key.js';
 import { cipherSuite, isRc4 } from '../scan/ciphers.js';
 import { SSL2, protocolName, type EndpointFacts, type ProtocolVersion } from '../scan/types.js';
 import type { EndpointDetails } from './endpoint-details.js';
@@ -14,7 +15,12 @@ import {
   type RobotResult,
 } from './grade.js';
 import { parseHsts } from './hsts.js';
-import { REFERENCE_CLIENTS, simulateHandshakes, type Simulation } from './sims/index.js';
+import {
+  REFERENCE_CLIENTS,
+  keyAlgorithmForSuite,
+  simulateHandshakes,
+  type Simulation,
+} from './sims/index.js';
 import { groupEntries, protocolEntries, suiteLists } from './suite-entries.js';
 import { evaluateChain, type ChainEvaluation, type TrustContext } from './trust.js';
 
@@ -91,12 +97,24 @@ function robotResult(code: number | undefined): RobotResult {
         : 'unknown';
 }
 
-function referenceHandshakes(sims: readonly Simulation[]): ReferenceHandshake[] {
+/**
+ * The reference clients' handshakes for the grade. What a client "offers" (forward secrecy, AEAD) counts
+ * only the suites it could use with this server's certificate: IE 11 on Windows 7 and Windows Phone 8.1
+ * offers AEAD only with ECDSA, which no server with an RSA certificate can give it, so a server is not
+ * capped for that client getting CBC (docs/grading.md).
+ */
+function referenceHandshakes(sims: readonly Simulation[], keyAlg: KeyAlgorithm): ReferenceHandshake[] {
   const profiles = new Map(REFERENCE_CLIENTS.map((c) => [c.id, c]));
+  const usable = (id: number): boolean => {
+    const suite = cipherSuite(id);
+    if (suite === undefined) return false;
+    const needs = keyAlgorithmForSuite(suite);
+    return needs === null || needs === keyAlg;
+  };
   return sims
     .filter((s) => s.client.isReference)
     .map((s) => {
-      const offered = profiles.get(s.client.id)?.suites ?? [];
+      const offered = (profiles.get(s.client.id)?.suites ?? []).filter(usable);
       const suite = s.suiteId !== undefined ? cipherSuite(s.suiteId) : undefined;
       return {
         client: `${s.client.name} ${s.client.version}${s.client.platform ? ` / ${s.client.platform}` : ''}`,
@@ -245,7 +263,7 @@ export function assessEndpoint(facts: EndpointFacts, context: AssessContext): En
         weakestDhBits: dhBits.length > 0 ? Math.min(...dhBits) : null,
         weakestEcdhBits: ecBits.length > 0 ? Math.min(...ecBits) : null,
       },
-      referenceHandshakes: referenceHandshakes(sims),
+      referenceHandshakes: referenceHandshakes(sims, leaf.keyAlg),
       vulnerabilities: {
         insecureClientRenegotiation: (flags.renegSupport & 1) !== 0,
         secureRenegotiation: facts.serverHello.secureRenegotiation,

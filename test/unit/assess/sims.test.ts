@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   REFERENCE_CLIENTS,
   ecRsaEquivalent,
+  keyAlgorithmForSuite,
   simulateHandshakes,
   type ClientProfile,
   type ServerCertificate,
@@ -21,6 +22,7 @@ import {
   type NamedGroupInfo,
   type ProtocolVersion,
 } from '../../../src/core/scan/types.js';
+import { cipherSuite } from '../../../src/core/scan/ciphers.js';
 
 // ---- hand-built server facts -------------------------------------------------------------------------
 
@@ -625,5 +627,18 @@ describe('ecRsaEquivalent', () => {
     expect(ecRsaEquivalent(521)).toBe(15360);
     expect(ecRsaEquivalent(224)).toBe(2048);
     expect(ecRsaEquivalent(192)).toBe(1024);
+  });
+});
+
+describe('the certificate key a suite needs', () => {
+  const of = (id: number) => keyAlgorithmForSuite(cipherSuite(id)!);
+  it('follows the suite authentication before TLS 1.3, and any key does for TLS 1.3 and anonymous suites', () => {
+    expect(of(0xc02f)).toBe('RSA'); // ECDHE-RSA-AES128-GCM-SHA256
+    expect(of(0x009c)).toBe('RSA'); // AES128-GCM-SHA256 (RSA key exchange)
+    expect(of(0xc02b)).toBe('EC'); // ECDHE-ECDSA-AES128-GCM-SHA256
+    expect(of(0xc00e)).toBe('EC'); // ECDH-RSA-AES128-SHA: static ECDH needs an EC key
+    expect(of(0x0032)).toBe('DSA'); // DHE-DSS-AES128-SHA
+    expect(of(0x1301)).toBeNull(); // TLS_AES_128_GCM_SHA256
+    expect(of(0xc018)).toBeNull(); // AECDH-AES128-SHA
   });
 });

@@ -2,6 +2,7 @@
 export { REFERENCE_CLIENTS, type ClientProfile } from './clients.js';
 export {
   ecRsaEquivalent,
+  keyAlgorithmForSuite,
   simulateHandshakes,
   type ServerCertificate,
   type ServerProfile,

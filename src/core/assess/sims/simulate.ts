@@ -13,6 +13,7 @@ import {
   TLS13,
   protocolName,
   type AcceptedSuite,
+  type CipherSuiteInfo,
   type KxType,
   type NamedGroupInfo,
   type ProtocolSuitesFacts,
@@ -276,18 +277,22 @@ function chooseGroup(
   return null;
 }
 
+/**
+ * The certificate key a suite needs before TLS 1.3, from its authentication: RSA, EC (ECDSA and static ECDH)
+ * or DSA; null when the suite needs none (anon) or takes any (TLS 1.3 suites).
+ */
+export function keyAlgorithmForSuite(suite: CipherSuiteInfo): KeyAlgorithm | null {
+  const { auth, kx, forwardSecrecy } = suite;
+  if (auth === 'ECDSA' || (kx === 'ECDH' && !forwardSecrecy && auth !== 'anon')) return 'EC';
+  if (auth === 'DSS') return 'DSA';
+  if (auth === 'RSA') return 'RSA';
+  return null;
+}
+
 /** Before TLS 1.3 the suite's authentication picks the chain: RSA, ECDSA (and static ECDH) or DSS. */
 function certificateForSuite(server: ServerProfile, accepted: AcceptedSuite): ServerCertificate | undefined {
-  const { auth, kx, forwardSecrecy } = accepted.suite;
-  if (auth === 'anon') return undefined;
-  const wanted =
-    auth === 'ECDSA' || (kx === 'ECDH' && !forwardSecrecy)
-      ? 'EC'
-      : auth === 'DSS'
-        ? 'DSA'
-        : auth === 'RSA'
-          ? 'RSA'
-          : '';
+  if (accepted.suite.auth === 'anon') return undefined;
+  const wanted = keyAlgorithmForSuite(accepted.suite);
   return server.certificates.find((c) => c.keyAlg === wanted) ?? server.certificates[0];
 }
 
