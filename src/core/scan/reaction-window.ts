@@ -14,7 +14,7 @@ import type { Reaction } from './session/index.js';
  * reactions differ — runs those sessions again with the full window, and only that run counts. The
  * short wait therefore never makes a finding; it only ends early a round where every reaction agrees.
  * What it could hide is an oracle whose every distinguishing reaction comes later than 8 times the
- * slowest reaction seen, the same way for every vector of the round (docs/decisions.md).
+ * slowest reaction seen, the same way for every vector of the round (docs/active-tests.md).
  */
 export interface ReactionWindow {
   /** The full wait, in milliseconds. */
