@@ -432,8 +432,9 @@ const EVIDENCE: Readonly<Record<PaddingTestName, readonly PaddingVector[]>> = {
  * Test `ctx.target` for the CBC padding oracles, given the suites enumeration found per protocol.
  * Seven sessions, seven more when something showed, one connection each, through `options.sessions`
  * (in parallel or one at a time, as the server serves connections; a parallel round that found
- * anything is run again one at a time before it counts). Network failures become `failed` (or
- * `timeout`); only an abort of the scan rejects.
+ * anything is run again one at a time before it counts, and a first round that found anything while
+ * a short reaction wait ended in silence is run again with the full wait). Network failures become
+ * `failed` (or `timeout`); only an abort of the scan rejects.
  */
 export async function probePaddingOracles(
   ctx: ScanContext,

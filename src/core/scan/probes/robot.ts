@@ -297,7 +297,8 @@ const report = (
  * sessions (five vectors, two flows, a repetition of each flow that differed), one connection each,
  * through `options.sessions`: in parallel on a server that serves connections concurrently, one at a
  * time on one that does not, and a parallel run that differed or failed is run again one at a time
- * before it counts. Network failures become `failed`; only an abort of the scan rejects.
+ * before it counts; a run that differed while a short reaction wait ended in silence is run again
+ * with the full wait. Network failures become `failed`; only an abort of the scan rejects.
  */
 export async function probeRobot(
   ctx: ScanContext,
