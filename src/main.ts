@@ -22,11 +22,26 @@ export interface Running {
   readonly app: FastifyInstance;
   readonly certgrid: Certgrid;
   readonly url: string;
+  /** Starts following the CA's orders into the inventory (once; see `followIssued` below). */
+  followIssued(): void;
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /**
+   * Record issued certificates in the inventory every second (default true). Workers of one cluster
+   * start with false and the supervisor tells one of them to follow (cli/commands/serve.ts).
+   */
+  readonly followIssued?: boolean;
+}
+
 /** The composition root: config → store → core → app → listen. */
-export async function startServer(config: Config, certgrid: Certgrid, store: Store): Promise<Running> {
+export async function startServer(
+  config: Config,
+  certgrid: Certgrid,
+  store: Store,
+  options: ServerOptions = {},
+): Promise<Running> {
   const app = await buildApp({
     grid: certgrid.grid,
     pki: certgrid.pki,
@@ -48,16 +63,22 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
   );
   refresh.unref();
   // Certificates the CA issued reach the inventory within a second even when nobody reads it, so a
-  // read seldom has a backlog to record first (core/inventory/issued-feed.ts).
+  // read seldom has a backlog to record first (core/inventory/issued-feed.ts). One process of a
+  // cluster does it: two catching up at once took turns on SQLite's write lock, each waiting with its
+  // event loop blocked (P-256 issuance, two workers, c=64: p99 98-129 ms with one follower, 172-233 ms
+  // with both, in alternating runs of `npm run bench -- issuance`).
   let recording: Promise<unknown> = Promise.resolve();
-  const follow = setInterval(() => {
-    recording = certgrid.inventory
-      .recordIssued()
-      .catch((err: unknown) =>
-        app.log.error({ err }, 'recording issued certificates in the inventory failed'),
-      );
-  }, 1000);
-  follow.unref();
+  let follow: NodeJS.Timeout | undefined;
+  const followIssued = () => {
+    follow ??= setInterval(() => {
+      recording = certgrid.inventory
+        .recordIssued()
+        .catch((err: unknown) =>
+          app.log.error({ err }, 'recording issued certificates in the inventory failed'),
+        );
+    }, 1000).unref();
+  };
+  if (options.followIssued !== false) followIssued();
   // Scheduled rescans: every worker ticks; a due schedule is claimed by one. Jobs a stopped server left
   // running are failed first (core/analysis/scan-jobs.ts).
   let ticking: Promise<unknown> = Promise.resolve();
@@ -80,6 +101,7 @@ export async function startServer(config: Config, certgrid: Certgrid, store: Sto
     app,
     certgrid,
     url,
+    followIssued,
     async close() {
       clearInterval(refresh);
       clearInterval(follow);

@@ -9,6 +9,15 @@ import { makeCsr } from '../helpers/csr.js';
 import { pgEnabled, pgTestUrl } from '../helpers/stores.js';
 
 const root = join(import.meta.dirname, '../..');
+
+/** Polls `check` every 100 ms until it holds; fails after `ms`. */
+async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 const backends = [{ name: 'sqlite' }, ...(pgEnabled ? [{ name: 'postgres' }] : [])];
 
 /** The README's promise: `npm start` builds, initialises, prints a first customer's key once, then serves. */
@@ -144,6 +153,58 @@ describe('npm start on a fresh data directory', () => {
           const crl = Buffer.from(await (await fetch(`${url}/crl/issuing-1.crl`)).arrayBuffer());
           expect(crl.includes(Buffer.from(victim.serial, 'hex'))).toBe(true);
         }
+
+        // One worker follows the orders into the inventory, with no read to make it: the feed's cursor
+        // reaches the last order on its own. When that worker dies, the other takes over.
+        const followers = () =>
+          [...out.matchAll(/worker (\d+) records issued certificates/g)].map((m) => m[1]);
+        await until(() => followers().length === 1);
+        expect(workers).toContain(followers()[0]);
+        const store = await openStore(
+          name === 'postgres'
+            ? { databaseUrl: pgTestUrl, pgSchema: schema, migrate: false }
+            : { sqlitePath: join(dir, 'certgrid.db'), migrate: false },
+        );
+        try {
+          const caughtUp = async () => {
+            const feed = await store.db
+              .selectFrom('inventory_feeds')
+              .select('last_id')
+              .executeTakeFirstOrThrow();
+            const last = await store.db
+              .selectFrom('orders')
+              .select((eb) => eb.fn.max('id').as('id'))
+              .executeTakeFirstOrThrow();
+            return Number(feed.last_id) === Number(last.id);
+          };
+          await until(caughtUp);
+          process.kill(Number(followers()[0]), 'SIGKILL');
+          await until(() => followers().length === 2);
+          expect(followers()[1]).not.toBe(followers()[0]);
+          expect(workers).toContain(followers()[1]);
+          const more = await grid('grid_request_email_cert', {
+            full_name: 'Ed Fox',
+            email: 'ed@example.com',
+            csr: makeCsr().pem,
+          });
+          expect(more.response.result).toBe('success');
+          // Only a follower moves the cursor (nothing reads the inventory here).
+          await until(caughtUp);
+        } finally {
+          await store.close();
+        }
+        // The supervisor replaces the worker it lost before the rest of the test counts them.
+        await until(
+          () =>
+            execFileSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' })
+              .trim()
+              .split('\n').length === 2,
+        );
+        workers.push(
+          ...execFileSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' })
+            .trim()
+            .split('\n'),
+        );
         const exited = new Promise<number | null>((r) => server.once('exit', (code) => r(code)));
         server.kill('SIGTERM');
         expect(await exited).toBe(0);

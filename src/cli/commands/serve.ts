@@ -1,4 +1,4 @@
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { openContext, type CommonOptions, type CliContext } from '../context.js';
 import { startServer } from '../../main.js';
 import type { Io } from '../program.js';
@@ -67,11 +67,21 @@ interface ListeningMessage {
   readonly url: string;
 }
 
+/** From the supervisor to the one worker that records issued certificates in the inventory. */
+interface FollowIssuedMessage {
+  readonly certgrid: 'follow-issued';
+}
+
 async function serveWorker(opts: ServeOptions, overrides: Record<string, string | undefined>): Promise<void> {
   const ctx = await openContext(opts, overrides);
-  const running = await startServer(ctx.config, ctx.certgrid, ctx.store).catch(async (err: unknown) => {
-    await ctx.close();
-    throw err;
+  const running = await startServer(ctx.config, ctx.certgrid, ctx.store, { followIssued: false }).catch(
+    async (err: unknown) => {
+      await ctx.close();
+      throw err;
+    },
+  );
+  process.on('message', (m: Partial<FollowIssuedMessage>) => {
+    if (m.certgrid === 'follow-issued') running.followIssued();
   });
   process.send?.({ certgrid: 'listening', url: running.url } satisfies ListeningMessage);
   const stop = () => {
@@ -87,19 +97,38 @@ async function serveWorker(opts: ServeOptions, overrides: Record<string, string 
 function superviseWorkers(count: number, io: Io): void {
   let announced = false;
   let stopping = false;
+  // One listening worker records issued certificates in the inventory (src/main.ts); another takes
+  // over when it exits.
+  const listening = new Set<Worker>();
+  let follower: Worker | undefined;
+  const designateFollower = () => {
+    const next = listening.values().next().value;
+    if (follower !== undefined || stopping || next === undefined) return;
+    follower = next;
+    next.send({ certgrid: 'follow-issued' } satisfies FollowIssuedMessage);
+    io.out(`certgrid: worker ${next.process.pid} records issued certificates in the inventory\n`);
+  };
   const fork = () => {
     const w = cluster.fork();
     w.on('message', (m: Partial<ListeningMessage>) => {
-      if (m.certgrid === 'listening' && !announced) {
+      if (m.certgrid !== 'listening') return;
+      if (!announced) {
         announced = true;
         io.out(
           `certgrid: listening on ${m.url} with ${count} workers (Grid API at ${m.url}/enterprise/api/)\n`,
         );
       }
+      listening.add(w);
+      designateFollower();
     });
   };
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker);
+    if (follower === worker) {
+      follower = undefined;
+      designateFollower();
+    }
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
@@ -110,7 +139,7 @@ function superviseWorkers(count: number, io: Io): void {
       io.err('certgrid: no worker could start; see the messages above\n');
       process.exit(1);
     }
-    setTimeout(fork, 1000).unref();
+    setTimeout(() => stopping || fork(), 1000).unref();
   });
   onSignals(io, async () => {
     stopping = true;
