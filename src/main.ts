@@ -69,7 +69,9 @@ export async function startServer(
   // with both, in alternating runs of `npm run bench -- issuance`).
   let recording: Promise<unknown> = Promise.resolve();
   let follow: NodeJS.Timeout | undefined;
+  let closed = false;
   const followIssued = () => {
+    if (closed) return;
     follow ??= setInterval(() => {
       recording = certgrid.inventory
         .recordIssued()
@@ -103,6 +105,7 @@ export async function startServer(
     url,
     followIssued,
     async close() {
+      closed = true;
       clearInterval(refresh);
       clearInterval(follow);
       clearInterval(schedules);
