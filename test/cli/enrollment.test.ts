@@ -5,6 +5,9 @@ import { cli, cliBackends, expectOneLineError, openCliStore, type CliStore } fro
 describe.each(cliBackends)('certgrid enrollment commands on $name', ({ name }) => {
   let store: CliStore;
   const run = (...argv: string[]) => store.run(...argv);
+  /** `org create` for customer acme, with its two required fields and any others. */
+  const createOrg = (orgName: string, country: string, ...more: string[]) =>
+    run('org', 'create', '--customer', 'acme', '--name', orgName, '--country', country, ...more);
 
   beforeAll(async () => {
     store = await openCliStore(name, 'cli-enrollment');
@@ -19,17 +22,11 @@ describe.each(cliBackends)('certgrid enrollment commands on $name', ({ name }) =
     expect(empty.status).toBe(0);
     expect(empty.out).toMatch(/no organizations/);
 
-    const created = await run(
-      'org',
-      'create',
-      '--customer',
-      'acme',
-      '--name',
+    const created = await createOrg(
       'Acme, Inc',
+      'US',
       '--assumed-name',
       'Acme',
-      '--country',
-      'US',
       '--state',
       'California',
       '--locality',
@@ -40,14 +37,8 @@ describe.each(cliBackends)('certgrid enrollment commands on $name', ({ name }) =
     expect(id).toBeGreaterThan(500_000);
     expect(created.out).toMatch(new RegExp(`digicertOrganizationId ${id}`));
 
-    const ev = await run(
-      'org',
-      'create',
-      '--customer',
-      'acme',
-      '--name',
+    const ev = await createOrg(
       'Acme EV',
-      '--country',
       'US',
       '--ev',
       '--jurisdiction-country',
@@ -98,17 +89,7 @@ describe.each(cliBackends)('certgrid enrollment commands on $name', ({ name }) =
   });
 
   it('org deactivate and activate, only on the customer’s own organizations', async () => {
-    const created = await run(
-      'org',
-      'create',
-      '--customer',
-      'acme',
-      '--name',
-      'Toggle',
-      '--country',
-      'GB',
-      '--json',
-    );
+    const created = await createOrg('Toggle', 'GB', '--json');
     const { id } = JSON.parse(created.out) as { id: number };
     const off = await run('org', 'deactivate', '--customer', 'acme', '--id', String(id));
     expect(off.status).toBe(0);
@@ -135,27 +116,12 @@ describe.each(cliBackends)('certgrid enrollment commands on $name', ({ name }) =
     expectOneLineError(lower);
     expect(lower.err).toMatch(/^certgrid: --country: two uppercase letters/);
 
-    const long = await run(
-      'org',
-      'create',
-      '--customer',
-      'acme',
-      '--name',
-      'a'.repeat(65),
-      '--country',
-      'US',
-    );
+    const long = await createOrg('a'.repeat(65), 'US');
     expect(long.status).toBe(65);
     expect(long.err).toMatch(/at most 64/);
 
-    const evMissing = await run(
-      'org',
-      'create',
-      '--customer',
-      'acme',
-      '--name',
+    const evMissing = await createOrg(
       'Acme',
-      '--country',
       'US',
       '--ev',
       '--business-category',
@@ -167,36 +133,13 @@ describe.each(cliBackends)('certgrid enrollment commands on $name', ({ name }) =
     expectOneLineError(evMissing);
     expect(evMissing.err).toBe('certgrid: --jurisdiction-country is a required parameter.\n');
 
-    const noEv = await run(
-      'org',
-      'create',
-      '--customer',
-      'acme',
-      '--name',
-      'Acme',
-      '--country',
-      'US',
-      '--registration-number',
-      '1',
-    );
+    const noEv = await createOrg('Acme', 'US', '--registration-number', '1');
     expect(noEv.status).toBe(65);
     expect(noEv.err).toBe(
       'certgrid: --registration-number: applies only to an EV-validated organization (--ev)\n',
     );
 
-    const category = await run(
-      'org',
-      'create',
-      '--customer',
-      'acme',
-      '--name',
-      'Acme',
-      '--country',
-      'US',
-      '--ev',
-      '--business-category',
-      'Sole Trader',
-    );
+    const category = await createOrg('Acme', 'US', '--ev', '--business-category', 'Sole Trader');
     expect(category.status).toBe(64);
     expect(category.err).toMatch(/business-category/);
 
