@@ -22,7 +22,7 @@ import { createScheduler } from '../../src/core/scan/scheduler.js';
 import type { ProtocolVersion } from '../../src/core/scan/types.js';
 import { capIds, scanAndAssess, type ScannedEndpoint } from '../helpers/scan.js';
 import { selfSignedLocalhost } from '../helpers/self-signed.js';
-import { LOOPBACK, spawnServer, type SpawnedServer } from '../helpers/tls/spawned-server.js';
+import { LOOPBACK, spawnOpensslServer, type SpawnedServer } from '../helpers/tls/spawned-server.js';
 import { requireTool } from '../helpers/tools.js';
 
 // Prints why the s_server tests are skipped when openssl is missing (and fails in CI, which installs it).
@@ -62,21 +62,7 @@ describe.skipIf(!hasOpenssl)('openssl s_server', () => {
   });
 
   const start = (...extra: string[]): Promise<SpawnedServer> =>
-    spawnServer({
-      command: 'openssl',
-      args: (port) => [
-        's_server',
-        '-accept',
-        `${LOOPBACK}:${port}`,
-        '-cert',
-        join(dir, 'cert.pem'),
-        '-key',
-        join(dir, 'key.pem'),
-        '-www',
-        ...extra,
-      ],
-      ready: (out) => out.includes('ACCEPT'),
-    });
+    spawnOpensslServer({ cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem'), extra });
 
   describe('-legacy_renegotiation -client_renegotiation: vulnerable', () => {
     let server: SpawnedServer;

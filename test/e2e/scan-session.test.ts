@@ -71,7 +71,7 @@ import {
   type AlertDescriptionName,
   type TlsRecord,
 } from '../../src/core/scan/wire/index.js';
-import { LOOPBACK, spawnServer, type SpawnedServer } from '../helpers/tls/spawned-server.js';
+import { LOOPBACK, spawnOpensslServer, type SpawnedServer } from '../helpers/tls/spawned-server.js';
 import { selfSignedLocalhost } from '../helpers/self-signed.js';
 import { reaction } from '../unit/scan/session/helpers.js';
 import { requireTool } from '../helpers/tools.js';
@@ -161,22 +161,10 @@ describe.skipIf(!hasOpenssl)('openssl s_server', () => {
   });
 
   const start = (protocolFlag: string, ciphers: string): Promise<SpawnedServer> =>
-    spawnServer({
-      command: 'openssl',
-      args: (port) => [
-        's_server',
-        '-accept',
-        `${LOOPBACK}:${port}`,
-        '-cert',
-        join(dir, 'cert.pem'),
-        '-key',
-        join(dir, 'key.pem'),
-        '-cipher',
-        ciphers,
-        protocolFlag,
-        '-www',
-      ],
-      ready: (out) => out.includes('ACCEPT'),
+    spawnOpensslServer({
+      cert: join(dir, 'cert.pem'),
+      key: join(dir, 'key.pem'),
+      extra: ['-cipher', ciphers, protocolFlag],
     });
 
   describe('TLS 1.2', () => {

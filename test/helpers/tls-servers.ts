@@ -27,7 +27,7 @@ import {
 import { startNodeTlsServer } from './tls/node-server.js';
 import { onProcessEnd } from './tls/process-end.js';
 import { TLS_VERSIONS, type TlsVersion } from './tls/s-client.js';
-import { LOOPBACK, spawnServer } from './tls/spawned-server.js';
+import { LOOPBACK, spawnOpensslServer, spawnServer } from './tls/spawned-server.js';
 
 export { TLS_VERSIONS, TLS_VERSION_WIRE, type TlsVersion } from './tls/s-client.js';
 
@@ -493,13 +493,7 @@ async function startOpenssl(
   f: TlsFixtures,
   timeoutMs?: number,
 ): Promise<Started> {
-  const args = [
-    's_server',
-    '-www',
-    '-cert',
-    files.leaf,
-    '-key',
-    files.key,
+  const extra = [
     ...(files.extras ? ['-cert_chain', files.extras] : []),
     '-min_protocol',
     p.minVersion,
@@ -511,12 +505,11 @@ async function startOpenssl(
     ...(p.noTickets ? ['-no_ticket'] : []),
     ...(p.requireClientCert ? ['-Verify', '1', '-CAfile', f.root.path] : []),
   ];
-  const server = await spawnServer({
-    command: 'openssl',
-    args: (port) => [...args, '-accept', `${LOOPBACK}:${port}`],
+  const server = await spawnOpensslServer({
+    cert: files.leaf,
+    key: files.key,
+    extra,
     cwd: files.dir,
-    // s_server prints ACCEPT once it listens.
-    ready: (output) => /^ACCEPT$/m.test(output),
     ...(timeoutMs ? { timeoutMs } : {}),
   });
   return server;

@@ -194,3 +194,35 @@ async function spawnOnce(options: SpawnOptions, port: number): Promise<SpawnedSe
 
   return { pid: pid as number, port, output: () => output, stop };
 }
+
+export interface OpensslServerOptions {
+  /** Certificate (or chain) and key files. */
+  readonly cert: string;
+  readonly key: string;
+  /** More s_server options (protocols, ciphers, DH parameters …). */
+  readonly extra?: readonly string[];
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+}
+
+/** `openssl s_server -www` on a free loopback port: it answers `GET /` with a status page over TLS. */
+export function spawnOpensslServer(o: OpensslServerOptions): Promise<SpawnedServer> {
+  return spawnServer({
+    command: 'openssl',
+    args: (port) => [
+      's_server',
+      '-www',
+      '-cert',
+      o.cert,
+      '-key',
+      o.key,
+      ...(o.extra ?? []),
+      '-accept',
+      `${LOOPBACK}:${port}`,
+    ],
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    // s_server prints ACCEPT once it listens.
+    ready: (output) => /^ACCEPT$/m.test(output),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+  });
+}
