@@ -43,6 +43,13 @@ export interface CertviewStack {
     token: string | null,
     opts?: Omit<InjectOptions, 'method'> & { method?: 'POST' | 'GET' },
   ): Promise<LightMyRequestResponse>;
+  /** `method url` with a bearer token and, when given, a JSON body (a string is sent as it is). */
+  send(
+    token: string | null,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -174,6 +181,14 @@ export async function startCertviewStack(
       const headers: Record<string, string> = { ...(o.headers as Record<string, string> | undefined) };
       if (token !== null) headers.authorization = `Bearer ${token}`;
       return inject({ ...o, method: o.method ?? 'POST', url: o.url ?? '/certview/v1/ping', headers });
+    },
+    send(token, method, url, payload) {
+      const headers: Record<string, string> = {};
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      if (payload === undefined) return inject({ method, url, headers });
+      headers['content-type'] = 'application/json';
+      const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+      return inject({ method, url, headers, payload: body });
     },
     async close() {
       await app.close();

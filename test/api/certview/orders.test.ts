@@ -27,17 +27,7 @@ describe.each(storeFactories)('enrollment orders on $name', (factory) => {
   const LONG = '/certview/rest/public/v1/certificates/enrollment/digicert';
 
   const send = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-    s.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Bearer ${tokens[who]}`,
-        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(payload === undefined
-        ? {}
-        : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
-    });
+    s.send(tokens[who]!, method, url, payload);
 
   const expectCode = (res: { statusCode: number; body: string }, status: number, code: number) => {
     expect(res.statusCode, res.body).toBe(status);

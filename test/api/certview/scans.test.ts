@@ -14,13 +14,7 @@ describe.each(storeFactories)('scan jobs and schedules on $name', (factory) => {
   let server: RunningTlsServer;
 
   const call = (token: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
-    s.call(token, {
-      method: method as 'GET' | 'POST',
-      url,
-      ...(payload !== undefined
-        ? { payload: payload as object, headers: { 'content-type': 'application/json' } }
-        : {}),
-    });
+    s.send(token, method, url, payload);
 
   beforeAll(async () => {
     [s, server] = await Promise.all([

@@ -27,13 +27,7 @@ describe.each(storeFactories)('trusted roots on $name', (factory) => {
   const rootHash = () => new X509Certificate(pki.rootPem).fingerprint256.replace(/:/g, '').toLowerCase();
 
   const call = (token: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
-    s.call(token, {
-      method: method as 'GET' | 'POST',
-      url,
-      ...(payload !== undefined
-        ? { payload: payload as object, headers: { 'content-type': 'application/json' } }
-        : {}),
-    });
+    s.send(token, method, url, payload);
   const code = async (token: string, method: 'POST' | 'DELETE', url: string, payload?: unknown) => {
     const res = await call(token, method, url, payload);
     return [res.statusCode, json(res).response?.code, json(res).response?.text as string] as const;
