@@ -13,6 +13,7 @@ import {
   type Tls13Suite,
   type Tls13TrafficKeys,
 } from '../session/index.js';
+import { TLS13 } from '../types.js';
 import {
   CONTENT_TYPE,
   EXTENSION_TYPE,
@@ -71,8 +72,6 @@ export interface Tls13ChainResult {
   /** The server asked for another key share first (RFC 8446 §4.1.4). */
   readonly helloRetryRequest: boolean;
 }
-
-const TLS13 = 0x0304;
 
 const DEFAULT_GROUPS: readonly number[] = [
   NAMED_GROUP.x25519,
